@@ -1,0 +1,3 @@
+from hindsight.cli.app import main
+
+main()

@@ -1,0 +1,41 @@
+"""The `hindsight` command: global options and the registry of command modules."""
+
+from __future__ import annotations
+
+import typer
+
+from hindsight import __version__
+from hindsight.cli import console, document
+
+app = typer.Typer(
+    name="hindsight",
+    help="Blameless postmortems: evidence in, timeline out, the method checked.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+
+
+def _version(value: bool) -> None:
+    if value:
+        console.out.print(f"hindsight {__version__}")
+        raise typer.Exit(console.EXIT_OK)
+
+
+@app.callback()
+def main_options(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help="Print the version and exit."
+    ),
+    debug: bool = typer.Option(False, "--debug", help="Show tracebacks for errors."),
+) -> None:
+    """Blameless postmortems: evidence in, timeline out, the method checked."""
+    console.set_debug(debug)
+
+
+# Each command module registers its commands on the app; one line per module.
+document.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,58 @@
+"""Consoles, the exit-code table and the one place user errors become messages."""
+
+from __future__ import annotations
+
+import sys
+import traceback
+from collections.abc import Callable
+from functools import wraps
+from typing import ParamSpec, TypeVar
+
+import typer
+from rich.console import Console
+
+from hindsight.core.errors import UserError
+
+EXIT_OK = 0  # clean
+EXIT_FINDINGS = 1  # findings at or above the threshold, or `--check` found changes
+EXIT_ERROR = 2  # usage, input or configuration error
+
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+_debug = {"on": False}
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def set_debug(on: bool) -> None:
+    _debug["on"] = on
+
+
+def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
+    """Turn `UserError` into a message and exit 2; anything else into a short bug report."""
+
+    @wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return command(*args, **kwargs)
+        except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
+            raise
+        except UserError as error:
+            if _debug["on"]:
+                traceback.print_exc()
+            err.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
+            raise typer.Exit(EXIT_ERROR) from None
+        except Exception as error:  # a bug: say so plainly, details under --debug
+            if _debug["on"]:
+                traceback.print_exc()
+            else:
+                print(
+                    f"internal error: {type(error).__name__}: {error}\n"
+                    "  run again with --debug for the traceback, and please report it",
+                    file=sys.stderr,
+                )
+            raise typer.Exit(EXIT_ERROR) from None
+
+    return wrapper

@@ -1,0 +1,114 @@
+"""`Document` → canonical Markdown, deterministically.
+
+Canonical form: ATX headings (the title at level 1, template sections at level 2, other
+headings at the level they were written), header fields as `**Label:** value` lines, one blank
+line between blocks, `-` bullets and `1.` numbers, padded tables. Text inside blocks is written
+as it was read. `render(parse(render(d))) == render(d)` holds for every document.
+"""
+
+from __future__ import annotations
+
+from hindsight.core.document.model import (
+    Block,
+    BulletList,
+    Document,
+    FrontMatter,
+    HeaderField,
+    Heading,
+    ListItem,
+    Paragraph,
+    Raw,
+    Table,
+)
+
+
+def render(document: Document) -> str:
+    chunks: list[str] = []
+    fields: list[str] = []
+    previous: Block | None = None
+    for item in document.front:
+        if isinstance(item, HeaderField):
+            fields.append(render_field(item))
+            continue
+        if fields:
+            chunks.append("\n".join(fields))
+            fields = []
+            previous = None
+        if isinstance(item, Heading):
+            chunks.append(f"{'#' * item.level} {item.text}".rstrip())
+            previous = None
+        else:
+            chunks.append(render_block(item, previous))
+            previous = item
+    if fields:
+        chunks.append("\n".join(fields))
+    for section in document.sections:
+        level = 2 if section.kind is not None else section.level
+        chunks.append(f"{'#' * level} {section.heading}".rstrip())
+        previous = None
+        for block in section.blocks:
+            chunks.append(render_block(block, previous))
+            previous = block
+    text = "\n\n".join(chunk for chunk in chunks if chunk)
+    return text + "\n" if text else ""
+
+
+def render_field(item: HeaderField) -> str:
+    return f"**{item.label}:** {item.value}".rstrip()
+
+
+def render_block(block: Block, previous: Block | None = None) -> str:
+    if isinstance(block, Paragraph | Raw | FrontMatter):
+        return block.text
+    if isinstance(block, BulletList):
+        # Two adjacent lists with the same marker would merge into one when read back.
+        alternate = (
+            isinstance(previous, BulletList) and previous.ordered == block.ordered
+        ) and _marker(previous, 0, False) == _marker(block, 0, False)
+        return "\n".join(
+            _render_item(item, _marker(block, index, alternate))
+            for index, item in enumerate(block.items)
+        )
+    return render_table(block)
+
+
+def _marker(block: BulletList, index: int, alternate: bool) -> str:
+    if block.ordered:
+        return f"{block.start + index}{')' if alternate else '.'}"
+    return "*" if alternate else "-"
+
+
+def _render_item(item: ListItem, marker: str) -> str:
+    lines = item.text.split("\n")
+    task = "" if item.checked is None else ("[x] " if item.checked else "[ ] ")
+    indent = " " * (len(marker) + 1)
+    first = f"{marker} {task}{lines[0]}".rstrip()
+    rest = [f"{indent}{line}" if line.strip() else "" for line in lines[1:]]
+    return "\n".join([first, *rest])
+
+
+def render_table(table: Table) -> str:
+    width = max([len(table.header), *(len(row) for row in table.rows)])
+    columns = len(table.header)
+    sizes = [3] * width
+    for row in (table.header, *table.rows):
+        for index, cell in enumerate(row):
+            sizes[index] = max(sizes[index], len(cell))
+
+    def line(cells: tuple[str, ...]) -> str:
+        return "| " + " | ".join(c.ljust(sizes[i]) for i, c in enumerate(cells)) + " |"
+
+    delimiter: list[str] = []
+    for index in range(columns):
+        align = table.align[index] if index < len(table.align) else ""
+        dashes = "-" * sizes[index]
+        if align == "center":
+            dashes = ":" + dashes[2:] + ":"
+        elif align == "right":
+            dashes = dashes[1:] + ":"
+        elif align == "left":
+            dashes = ":" + dashes[1:]
+        delimiter.append(dashes)
+    out = [line(table.header), "| " + " | ".join(delimiter) + " |"]
+    out.extend(line(row) for row in table.rows)
+    return "\n".join(out)
