@@ -1,0 +1,10 @@
+"""The store: SQLite or PostgreSQL through SQLAlchemy 2 Core, the only package that imports it.
+
+engine.py        create_engine(url): WAL + foreign keys on SQLite, psycopg on PostgreSQL
+migrate.py       upgrade(engine): Alembic migrations, applied on start and by `db upgrade`
+tables.py        the schema as SQLAlchemy `Table`s (the migrations create exactly this)
+records.py       the stored values (frozen dataclasses, no SQLAlchemy in them)
+mapping.py       explicit row ⇄ value functions
+repositories.py  queries per aggregate, on one connection
+unit_of_work.py  one transaction per use case
+"""

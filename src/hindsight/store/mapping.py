@@ -1,0 +1,192 @@
+"""Explicit row ⇄ value mapping, one pair of functions per table. No ORM, no magic: a column
+added to `tables` shows up here or nowhere."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import RowMapping
+
+from hindsight.core.events import Actor, Event, EventKind
+from hindsight.store.records import (
+    AuditEntry,
+    Durations,
+    Incident,
+    Milestones,
+    NewIncident,
+    Payload,
+    Postmortem,
+    Revision,
+    StoredActionItem,
+)
+from hindsight.store.tables import DURATIONS, MILESTONES
+
+Row = RowMapping | Mapping[str, Any]
+
+# Incidents ------------------------------------------------------------------------------------
+
+
+def new_incident_row(incident: NewIncident) -> dict[str, Any]:
+    return {
+        "slug": incident.slug,
+        "title": incident.title,
+        "severity": incident.severity,
+        "status": incident.status,
+        "services": list(incident.services),
+        "customer_visible": incident.customer_visible,
+    }
+
+
+def milestone_row(milestones: Milestones, durations: Durations) -> dict[str, Any]:
+    row: dict[str, Any] = {name: getattr(milestones, name) for name in MILESTONES}
+    row["cause_candidate"] = milestones.cause_candidate
+    row.update({name: getattr(durations, name) for name in DURATIONS})
+    return row
+
+
+def incident_from_row(row: Row) -> Incident:
+    return Incident(
+        id=row["id"],
+        slug=row["slug"],
+        title=row["title"],
+        severity=row["severity"],
+        status=row["status"],
+        services=tuple(row["services"]),
+        customer_visible=bool(row["customer_visible"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        milestones=Milestones(
+            **{name: row[name] for name in MILESTONES}, cause_candidate=row["cause_candidate"]
+        ),
+        durations=Durations(**{name: row[name] for name in DURATIONS}),
+    )
+
+
+# Events ---------------------------------------------------------------------------------------
+
+
+def event_row(event: Event, incident_id: int, payload_id: int | None) -> dict[str, Any]:
+    return {
+        "incident_id": incident_id,
+        "payload_id": payload_id,
+        "key": event.key,
+        "at": event.at,
+        "source": event.source,
+        "kind": event.kind.value,
+        "text": event.text,
+        "actor": event.actor.name if event.actor else None,
+        "actor_is_bot": event.actor.is_bot if event.actor else False,
+        "services": list(event.services),
+        "link": event.link,
+        "raw": event.raw,
+        "refs": list(event.refs),
+        "subject": event.subject,
+        "fact": event.fact,
+        "fidelity": event.fidelity,
+    }
+
+
+def event_from_row(row: Row) -> Event:
+    actor = row["actor"]
+    return Event(
+        at=row["at"],
+        source=row["source"],
+        kind=EventKind(row["kind"]),
+        key=row["key"],
+        text=row["text"],
+        actor=None if actor is None else Actor(actor, bool(row["actor_is_bot"])),
+        services=tuple(row["services"]),
+        link=row["link"],
+        raw=row["raw"],
+        refs=tuple(row["refs"]),
+        subject=row["subject"],
+        fact=row["fact"],
+        fidelity=row["fidelity"],
+    )
+
+
+# Postmortems ----------------------------------------------------------------------------------
+
+
+def postmortem_from_row(row: Row) -> Postmortem:
+    return Postmortem(
+        id=row["id"],
+        incident_id=row["incident_id"],
+        version=row["version"],
+        markdown=row["markdown"],
+        title=row["title"],
+        status=row["status"],
+        severity=row["severity"],
+        incident_date=row["incident_date"],
+        fields=dict(row["fields"]),
+        created_at=row["created_at"],
+        updated_at=row["updated_at"],
+        updated_by=row["updated_by"],
+    )
+
+
+def revision_from_row(row: Row) -> Revision:
+    return Revision(
+        postmortem_id=row["postmortem_id"],
+        version=row["version"],
+        author=row["author"],
+        created_at=row["created_at"],
+        markdown=row["markdown"],
+        diff=row["diff"],
+        changes=tuple(row["changes"]),
+    )
+
+
+def action_item_row(item: StoredActionItem) -> dict[str, Any]:
+    return {
+        "postmortem_id": item.postmortem_id,
+        "incident_id": item.incident_id,
+        "position": item.position,
+        "action": item.action,
+        "owner": item.owner,
+        "type": item.type,
+        "due": item.due,
+        "tracking": item.tracking,
+        "done": item.done,
+    }
+
+
+def action_item_from_row(row: Row) -> StoredActionItem:
+    return StoredActionItem(
+        postmortem_id=row["postmortem_id"],
+        incident_id=row["incident_id"],
+        position=row["position"],
+        action=row["action"],
+        owner=row["owner"],
+        type=row["type"],
+        due=row["due"],
+        tracking=row["tracking"],
+        done=row["done"],
+    )
+
+
+# Audit and payloads ---------------------------------------------------------------------------
+
+
+def audit_from_row(row: Row) -> AuditEntry:
+    return AuditEntry(
+        id=row["id"],
+        at=row["at"],
+        actor=row["actor"],
+        action=row["action"],
+        incident_id=row["incident_id"],
+        detail=dict(row["detail"]),
+    )
+
+
+def payload_from_row(row: Row) -> Payload:
+    return Payload(
+        id=row["id"],
+        digest=row["digest"],
+        source=row["source"],
+        name=row["name"],
+        body=bytes(row["body"]),
+        incident_id=row["incident_id"],
+        received_at=row["received_at"],
+    )

@@ -1,0 +1,139 @@
+"""What the store keeps, as frozen values (no SQLAlchemy here; `mapping` converts rows).
+
+Events come back as the core's own `Event`; postmortems keep their Markdown, which the core
+parses. The incident and its milestones are plain records until the core grows its own
+incident model.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from hindsight.core.document.template import SEVERITIES
+
+INCIDENT_STATUSES = ("open", "mitigated", "resolved", "closed")
+
+
+@dataclass(frozen=True)
+class Milestones:
+    """The instants the timeline found: the suspected cause (a candidate, with its reasoning),
+    first detection, first page, acknowledgement, mitigation and resolution."""
+
+    cause_at: dt.datetime | None = None
+    detected_at: dt.datetime | None = None
+    paged_at: dt.datetime | None = None
+    acknowledged_at: dt.datetime | None = None
+    mitigated_at: dt.datetime | None = None
+    resolved_at: dt.datetime | None = None
+    cause_candidate: str | None = None
+
+
+@dataclass(frozen=True)
+class Durations:
+    """Seconds between milestones (None when either end is unknown)."""
+
+    detection_gap_s: float | None = None  # cause → detection
+    time_to_acknowledge_s: float | None = None  # detection → acknowledgement
+    time_to_mitigate_s: float | None = None  # detection → mitigation
+    time_to_resolve_s: float | None = None  # detection → resolution
+    impact_s: float | None = None  # the total impact window
+
+
+@dataclass(frozen=True)
+class Incident:
+    id: int
+    slug: str
+    title: str
+    severity: str | None
+    status: str
+    services: tuple[str, ...]
+    customer_visible: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    milestones: Milestones = Milestones()
+    durations: Durations = Durations()
+
+
+@dataclass(frozen=True)
+class NewIncident:
+    """An incident before it has an id."""
+
+    slug: str
+    title: str
+    severity: str | None = None
+    status: str = "open"
+    services: tuple[str, ...] = ()
+    customer_visible: bool = False
+
+    def __post_init__(self) -> None:
+        if not self.title.strip():
+            raise ValueError("an incident needs a title")
+        if self.severity is not None and self.severity not in SEVERITIES:
+            raise ValueError(f"unknown severity {self.severity!r}")
+        if self.status not in INCIDENT_STATUSES:
+            raise ValueError(f"unknown status {self.status!r}")
+
+
+@dataclass(frozen=True)
+class Postmortem:
+    id: int
+    incident_id: int
+    version: int
+    markdown: str
+    title: str | None
+    status: str | None
+    severity: str | None
+    incident_date: str | None
+    fields: dict[str, str] = field(hash=False)
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    updated_by: str
+
+
+@dataclass(frozen=True)
+class Revision:
+    """One saved version of a postmortem: who, when, what changed, and the text itself."""
+
+    postmortem_id: int
+    version: int
+    author: str
+    created_at: dt.datetime
+    markdown: str
+    diff: str
+    changes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class StoredActionItem:
+    postmortem_id: int
+    incident_id: int
+    position: int
+    action: str
+    owner: str | None = None
+    type: str | None = None
+    due: str | None = None
+    tracking: str | None = None
+    done: bool | None = None
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: dt.datetime
+    actor: str
+    action: str
+    incident_id: int | None
+    detail: dict[str, Any] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class Payload:
+    id: int
+    digest: str
+    source: str
+    name: str
+    body: bytes
+    incident_id: int
+    received_at: dt.datetime

@@ -1,0 +1,349 @@
+"""Queries, one repository per aggregate, all on the unit of work's one connection."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any
+
+from sqlalchemy import Connection, Insert, Table, delete, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from hindsight.core.events import Event
+from hindsight.store import mapping
+from hindsight.store.records import (
+    AuditEntry,
+    Durations,
+    Incident,
+    Milestones,
+    NewIncident,
+    Payload,
+    Postmortem,
+    Revision,
+    StoredActionItem,
+)
+from hindsight.store.tables import (
+    action_items,
+    audit_log,
+    events,
+    incident_keys,
+    incidents,
+    payloads,
+    postmortem_revisions,
+    postmortems,
+)
+
+OPEN_STATUSES = ("open", "mitigated")
+
+
+def insert_ignoring(connection: Connection, table: Table, *conflict: str) -> Insert:
+    """INSERT … ON CONFLICT (`conflict`) DO NOTHING, in the connection's dialect."""
+    if connection.dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+    return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+
+
+class IncidentRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, incident: NewIncident, now: dt.datetime) -> Incident:
+        row = mapping.new_incident_row(incident) | {"created_at": now, "updated_at": now}
+        new_id = self.connection.execute(
+            insert(incidents).returning(incidents.c.id), row
+        ).scalar_one()
+        found = self.get(new_id)
+        assert found is not None
+        return found
+
+    def get(self, incident_id: int) -> Incident | None:
+        row = (
+            self.connection.execute(select(incidents).where(incidents.c.id == incident_id))
+            .mappings()
+            .first()
+        )
+        return mapping.incident_from_row(row) if row else None
+
+    def by_slug(self, slug: str) -> Incident | None:
+        row = (
+            self.connection.execute(select(incidents).where(incidents.c.slug == slug))
+            .mappings()
+            .first()
+        )
+        return mapping.incident_from_row(row) if row else None
+
+    def slugs_like(self, stem: str) -> set[str]:
+        rows = self.connection.execute(
+            select(incidents.c.slug).where(incidents.c.slug.startswith(stem, autoescape=True))
+        )
+        return {r[0] for r in rows}
+
+    def recent(
+        self, *, status: str | None = None, limit: int = 100, offset: int = 0
+    ) -> list[Incident]:
+        query = select(incidents).order_by(incidents.c.created_at.desc(), incidents.c.id.desc())
+        if status is not None:
+            query = query.where(incidents.c.status == status)
+        rows = self.connection.execute(query.limit(limit).offset(offset)).mappings()
+        return [mapping.incident_from_row(r) for r in rows]
+
+    def update(self, incident_id: int, values: dict[str, Any], now: dt.datetime) -> None:
+        if "services" in values:
+            values = values | {"services": list(values["services"])}
+        self.connection.execute(
+            update(incidents).where(incidents.c.id == incident_id).values(**values, updated_at=now)
+        )
+
+    def set_milestones(
+        self, incident_id: int, milestones: Milestones, durations: Durations, now: dt.datetime
+    ) -> None:
+        self.update(incident_id, mapping.milestone_row(milestones, durations), now)
+
+    def delete(self, incident_id: int) -> bool:
+        result = self.connection.execute(delete(incidents).where(incidents.c.id == incident_id))
+        return result.rowcount == 1
+
+    # Correlation ------------------------------------------------------------------------------
+
+    def by_keys(self, keys: Iterable[str]) -> int | None:
+        keys = sorted(set(keys))
+        if not keys:
+            return None
+        return self.connection.execute(
+            select(incident_keys.c.incident_id)
+            .where(incident_keys.c.key.in_(keys))
+            .order_by(incident_keys.c.incident_id)
+            .limit(1)
+        ).scalar()
+
+    def add_keys(self, incident_id: int, keys: Iterable[str]) -> None:
+        rows = [{"key": k, "incident_id": incident_id} for k in sorted(set(keys))]
+        if rows:
+            self.connection.execute(insert_ignoring(self.connection, incident_keys, "key"), rows)
+
+    def keys(self, incident_id: int) -> list[str]:
+        rows = self.connection.execute(
+            select(incident_keys.c.key)
+            .where(incident_keys.c.incident_id == incident_id)
+            .order_by(incident_keys.c.key)
+        )
+        return [r[0] for r in rows]
+
+    def open_with_last_event(self) -> list[tuple[Incident, dt.datetime | None]]:
+        """Open incidents, each with the time of its latest event (newest incident first)."""
+        last = (
+            select(events.c.incident_id, func.max(events.c.at).label("last_at"))
+            .group_by(events.c.incident_id)
+            .subquery()
+        )
+        query = (
+            select(incidents, last.c.last_at)
+            .outerjoin(last, last.c.incident_id == incidents.c.id)
+            .where(incidents.c.status.in_(OPEN_STATUSES))
+            .order_by(incidents.c.id.desc())
+        )
+        out: list[tuple[Incident, dt.datetime | None]] = []
+        for row in self.connection.execute(query).mappings():
+            last_at = row["last_at"]
+            if isinstance(last_at, str):  # SQLite's max() over the column loses the type
+                last_at = dt.datetime.fromisoformat(last_at)
+            if last_at is not None and last_at.tzinfo is None:
+                last_at = last_at.replace(tzinfo=dt.UTC)
+            out.append((mapping.incident_from_row(row), last_at))
+        return out
+
+
+class EventRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add_many(self, rows: Sequence[dict[str, Any]]) -> int:
+        """Insert event rows, skipping keys the incident already has; the number inserted."""
+        if not rows:
+            return 0
+        statement = insert_ignoring(self.connection, events, "incident_id", "key")
+        result = self.connection.execute(statement.returning(events.c.id), rows)
+        return len(result.all())
+
+    def add(self, incident_id: int, found: Iterable[Event], payload_id: int | None) -> int:
+        return self.add_many([mapping.event_row(e, incident_id, payload_id) for e in found])
+
+    def for_incident(self, incident_id: int, *, batch: int = 2000) -> Iterator[Event]:
+        """The incident's events in time order, streamed."""
+        query = (
+            select(events)
+            .where(events.c.incident_id == incident_id)
+            .order_by(events.c.at, events.c.id)
+        )
+        result = self.connection.execute(query.execution_options(yield_per=batch)).mappings()
+        for row in result:
+            yield mapping.event_from_row(row)
+
+    def count(self, incident_id: int | None = None) -> int:
+        query = select(func.count()).select_from(events)
+        if incident_id is not None:
+            query = query.where(events.c.incident_id == incident_id)
+        return int(self.connection.execute(query).scalar_one())
+
+    def existing_keys(self, incident_id: int, keys: Sequence[str]) -> set[str]:
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):
+            part = keys[start : start + 500]
+            rows = self.connection.execute(
+                select(events.c.key).where(
+                    events.c.incident_id == incident_id, events.c.key.in_(part)
+                )
+            )
+            found.update(r[0] for r in rows)
+        return found
+
+
+class PayloadRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def find(self, digest: str) -> tuple[int, int] | None:
+        """(payload id, incident id) of a payload already received."""
+        row = self.connection.execute(
+            select(payloads.c.id, payloads.c.incident_id).where(payloads.c.digest == digest)
+        ).first()
+        return (row[0], row[1]) if row else None
+
+    def add(
+        self,
+        *,
+        digest: str,
+        source: str,
+        name: str,
+        body: bytes,
+        incident_id: int,
+        now: dt.datetime,
+    ) -> int:
+        row = {
+            "digest": digest,
+            "source": source,
+            "name": name[:500],
+            "body": body,
+            "incident_id": incident_id,
+            "received_at": now,
+        }
+        return int(
+            self.connection.execute(insert(payloads).returning(payloads.c.id), row).scalar_one()
+        )
+
+    def for_incident(self, incident_id: int) -> list[Payload]:
+        rows = self.connection.execute(
+            select(payloads).where(payloads.c.incident_id == incident_id).order_by(payloads.c.id)
+        ).mappings()
+        return [mapping.payload_from_row(r) for r in rows]
+
+
+class PostmortemRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(self, incident_id: int, values: dict[str, Any]) -> Postmortem:
+        new_id = self.connection.execute(
+            insert(postmortems).returning(postmortems.c.id),
+            values | {"incident_id": incident_id},
+        ).scalar_one()
+        found = self.get(new_id)
+        assert found is not None
+        return found
+
+    def get(self, postmortem_id: int) -> Postmortem | None:
+        row = (
+            self.connection.execute(select(postmortems).where(postmortems.c.id == postmortem_id))
+            .mappings()
+            .first()
+        )
+        return mapping.postmortem_from_row(row) if row else None
+
+    def for_incident(self, incident_id: int) -> Postmortem | None:
+        row = (
+            self.connection.execute(
+                select(postmortems).where(postmortems.c.incident_id == incident_id)
+            )
+            .mappings()
+            .first()
+        )
+        return mapping.postmortem_from_row(row) if row else None
+
+    def update_if_version(
+        self, postmortem_id: int, expected_version: int, values: dict[str, Any]
+    ) -> bool:
+        """Compare-and-set on the version: False when someone saved first."""
+        result = self.connection.execute(
+            update(postmortems)
+            .where(postmortems.c.id == postmortem_id, postmortems.c.version == expected_version)
+            .values(**values, version=expected_version + 1)
+        )
+        return result.rowcount == 1
+
+    def add_revision(self, revision: Revision) -> None:
+        self.connection.execute(
+            insert(postmortem_revisions),
+            {
+                "postmortem_id": revision.postmortem_id,
+                "version": revision.version,
+                "author": revision.author,
+                "created_at": revision.created_at,
+                "markdown": revision.markdown,
+                "diff": revision.diff,
+                "changes": list(revision.changes),
+            },
+        )
+
+    def revisions(self, postmortem_id: int) -> list[Revision]:
+        rows = self.connection.execute(
+            select(postmortem_revisions)
+            .where(postmortem_revisions.c.postmortem_id == postmortem_id)
+            .order_by(postmortem_revisions.c.version)
+        ).mappings()
+        return [mapping.revision_from_row(r) for r in rows]
+
+    def replace_action_items(self, postmortem_id: int, items: Sequence[StoredActionItem]) -> None:
+        self.connection.execute(
+            delete(action_items).where(action_items.c.postmortem_id == postmortem_id)
+        )
+        if items:
+            self.connection.execute(
+                insert(action_items), [mapping.action_item_row(i) for i in items]
+            )
+
+    def action_items(self, *, incident_id: int | None = None) -> list[StoredActionItem]:
+        query = select(action_items).order_by(action_items.c.incident_id, action_items.c.position)
+        if incident_id is not None:
+            query = query.where(action_items.c.incident_id == incident_id)
+        return [mapping.action_item_from_row(r) for r in self.connection.execute(query).mappings()]
+
+
+class AuditRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    def add(
+        self,
+        *,
+        at: dt.datetime,
+        actor: str,
+        action: str,
+        incident_id: int | None,
+        detail: dict[str, Any],
+    ) -> None:
+        self.connection.execute(
+            insert(audit_log),
+            {
+                "at": at,
+                "actor": actor[:200],
+                "action": action,
+                "incident_id": incident_id,
+                "detail": detail,
+            },
+        )
+
+    def recent(self, *, incident_id: int | None = None, limit: int = 200) -> list[AuditEntry]:
+        query = select(audit_log).order_by(audit_log.c.id.desc()).limit(limit)
+        if incident_id is not None:
+            query = query.where(audit_log.c.incident_id == incident_id)
+        return [mapping.audit_from_row(r) for r in self.connection.execute(query).mappings()]

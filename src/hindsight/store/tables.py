@@ -1,0 +1,254 @@
+"""The schema. Alembic migrations create exactly these tables (a test compares them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Dialect,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    LargeBinary,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.types import TypeDecorator
+
+UTC = dt.UTC
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+        "ck": "ck_%(table_name)s_%(constraint_name)s",
+    }
+)
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """An aware UTC instant to the microsecond on both backends.
+
+    PostgreSQL keeps `timestamptz`; SQLite has no zones, so it stores naive UTC and the zone is
+    put back on the way out. A naive value on the way in is a bug, not a guess.
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: store aware UTC instants only")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        assert isinstance(value, dt.datetime)
+        if value.tzinfo is None:
+            return value.replace(tzinfo=UTC)
+        return value.astimezone(UTC)
+
+
+# A 64-bit id on PostgreSQL; on SQLite only INTEGER PRIMARY KEY is the rowid alias.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+MILESTONES = (
+    "cause_at",
+    "detected_at",
+    "paged_at",
+    "acknowledged_at",
+    "mitigated_at",
+    "resolved_at",
+)
+DURATIONS = (
+    "detection_gap_s",
+    "time_to_acknowledge_s",
+    "time_to_mitigate_s",
+    "time_to_resolve_s",
+    "impact_s",
+)
+
+incidents = Table(
+    "incidents",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("slug", String(120), nullable=False, unique=True),
+    Column("title", String(300), nullable=False),
+    Column("severity", String(16), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("services", JSON, nullable=False),
+    Column("customer_visible", Boolean, nullable=False),
+    *(Column(name, UTCDateTime, nullable=True) for name in MILESTONES),
+    Column("cause_candidate", Text, nullable=True),
+    *(Column(name, Float, nullable=True) for name in DURATIONS),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+# Correlation keys (an Alertmanager groupKey, a PagerDuty incident id): one incident each.
+incident_keys = Table(
+    "incident_keys",
+    metadata,
+    Column("key", String(500), primary_key=True),
+    Column(
+        "incident_id",
+        Integer,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+)
+
+# Every payload as it arrived, once: the evidence behind the events' `raw` pointers.
+payloads = Table(
+    "payloads",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("source", String(40), nullable=False),
+    Column("name", String(500), nullable=False),
+    Column("body", LargeBinary, nullable=False),
+    Column(
+        "incident_id",
+        Integer,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("received_at", UTCDateTime, nullable=False),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("incident_id", Integer, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
+    Column("payload_id", BigId, ForeignKey("payloads.id", ondelete="SET NULL"), nullable=True),
+    Column("key", String(500), nullable=False),
+    Column("at", UTCDateTime, nullable=False),
+    Column("source", String(40), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("actor", String(200), nullable=True),
+    Column("actor_is_bot", Boolean, nullable=False),
+    Column("services", JSON, nullable=False),
+    Column("link", Text, nullable=True),
+    Column("raw", Text, nullable=True),
+    Column("refs", JSON, nullable=False),
+    Column("subject", String(500), nullable=True),
+    Column("fact", String(500), nullable=True),
+    Column("fidelity", Integer, nullable=False),
+    UniqueConstraint("incident_id", "key"),
+    Index(None, "incident_id", "at"),
+    Index(None, "payload_id"),
+)
+
+postmortems = Table(
+    "postmortems",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "incident_id",
+        Integer,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        nullable=False,
+        unique=True,
+    ),
+    Column("version", Integer, nullable=False),
+    Column("markdown", Text, nullable=False),
+    Column("title", String(300), nullable=True),
+    Column("status", String(32), nullable=True),
+    Column("severity", String(32), nullable=True),
+    Column("incident_date", String(32), nullable=True),
+    Column("fields", JSON, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("updated_by", String(200), nullable=False),
+)
+
+# Append-only: the store has no code that updates or deletes a revision.
+postmortem_revisions = Table(
+    "postmortem_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "postmortem_id",
+        Integer,
+        ForeignKey("postmortems.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column("version", Integer, nullable=False),
+    Column("author", String(200), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("markdown", Text, nullable=False),
+    Column("diff", Text, nullable=False),
+    Column("changes", JSON, nullable=False),
+    UniqueConstraint("postmortem_id", "version"),
+)
+
+action_items = Table(
+    "action_items",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "postmortem_id",
+        Integer,
+        ForeignKey("postmortems.id", ondelete="CASCADE"),
+        nullable=False,
+    ),
+    Column(
+        "incident_id",
+        Integer,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("position", Integer, nullable=False),
+    Column("action", Text, nullable=False),
+    Column("owner", String(200), nullable=True),
+    Column("type", String(40), nullable=True),
+    Column("due", String(40), nullable=True),
+    Column("tracking", Text, nullable=True),
+    Column("done", Boolean, nullable=True),
+    UniqueConstraint("postmortem_id", "position"),
+)
+
+audit_log = Table(
+    "audit_log",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("at", UTCDateTime, nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("action", String(60), nullable=False),
+    # No foreign key: the log outlives what it talks about (a deleted incident stays audited).
+    Column("incident_id", Integer, nullable=True, index=True),
+    Column("detail", JSON, nullable=False),
+)
+
+# Dump order for backups (parents before children).
+TABLES: tuple[Table, ...] = (
+    incidents,
+    incident_keys,
+    payloads,
+    events,
+    postmortems,
+    postmortem_revisions,
+    action_items,
+    audit_log,
+)

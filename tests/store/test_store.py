@@ -1,0 +1,144 @@
+"""Repositories and the unit of work on both backends: round trips, rollback, constraints."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+import sqlalchemy as sa
+
+from hindsight.core.events import Actor, Event, EventKind
+from hindsight.store.records import Durations, Milestones, NewIncident
+from hindsight.store.tables import events
+from hindsight.store.unit_of_work import UnitOfWork
+
+T0 = dt.datetime(2026, 3, 14, 14, 2, 7, 123456, tzinfo=dt.UTC)
+
+
+def _event(key: str, at: dt.datetime = T0, **extra: object) -> Event:
+    fields: dict[str, object] = {
+        "at": at,
+        "source": "alertmanager",
+        "kind": EventKind.ALERT_FIRING,
+        "key": key,
+        "text": "HighErrorRate firing",
+    }
+    fields.update(extra)
+    return Event(**fields)  # type: ignore[arg-type]
+
+
+def test_an_incident_round_trips_with_milestones_to_the_microsecond(uow: UnitOfWork) -> None:
+    milestones = Milestones(
+        cause_at=T0 - dt.timedelta(minutes=7),
+        detected_at=T0,
+        acknowledged_at=T0 + dt.timedelta(seconds=95, microseconds=1),
+        cause_candidate="deploy of checkout-api v2.3.1",
+    )
+    durations = Durations(detection_gap_s=420.0, time_to_acknowledge_s=95.000001)
+    with uow:
+        made = uow.incidents.add(
+            NewIncident("2026-03-14-errors", "Errors", "SEV-2", services=("checkout-api",)), T0
+        )
+        uow.incidents.set_milestones(made.id, milestones, durations, T0)
+        found = uow.incidents.get(made.id)
+        uow.commit()
+    assert found is not None
+    assert found.milestones == milestones
+    assert found.durations == durations
+    assert found.services == ("checkout-api",)
+    assert found.created_at == T0 and found.created_at.tzinfo is dt.UTC
+
+
+def test_an_event_round_trips_exactly(uow: UnitOfWork) -> None:
+    event = _event(
+        "am:1",
+        actor=Actor("Alertmanager", is_bot=True),
+        services=("checkout-api", "payments"),
+        link="https://prom/graph?g0.expr=x",
+        raw="alerts.json#/alerts/0",
+        refs=("am:0",),
+        subject="alertmanager:HighErrorRate:checkout-api",
+        fact="pd:ack:1",
+        fidelity=2,
+        text="ünïcødé ✓ — HighErrorRate",
+    )
+    with uow:
+        incident = uow.incidents.add(NewIncident("x", "X"), T0)
+        assert uow.events.add(incident.id, [event], None) == 1
+        assert list(uow.events.for_incident(incident.id)) == [event]
+        uow.commit()
+
+
+def test_the_same_key_is_stored_once_per_incident_but_may_recur_in_another(
+    uow: UnitOfWork,
+) -> None:
+    with uow:
+        a = uow.incidents.add(NewIncident("a", "A"), T0)
+        b = uow.incidents.add(NewIncident("b", "B"), T0)
+        assert uow.events.add(a.id, [_event("k1"), _event("k2")], None) == 2
+        assert uow.events.add(a.id, [_event("k1"), _event("k3")], None) == 1
+        assert uow.events.add(b.id, [_event("k1")], None) == 1
+        assert uow.events.count(a.id) == 3 and uow.events.count(b.id) == 1
+        uow.commit()
+
+
+def test_leaving_without_commit_rolls_back_everything(uow: UnitOfWork) -> None:
+    with uow:
+        incident = uow.incidents.add(NewIncident("gone", "Gone"), T0)
+        uow.events.add(incident.id, [_event("k")], None)
+    with uow:
+        assert uow.incidents.by_slug("gone") is None
+        assert uow.events.count() == 0
+
+
+def test_an_error_inside_the_unit_of_work_leaves_nothing_behind(uow: UnitOfWork) -> None:
+    with pytest.raises(RuntimeError), uow:
+        uow.incidents.add(NewIncident("half", "Half"), T0)
+        raise RuntimeError("boom")
+    with uow:
+        assert uow.incidents.by_slug("half") is None
+
+
+def test_deleting_an_incident_deletes_its_events(uow: UnitOfWork) -> None:
+    with uow:
+        incident = uow.incidents.add(NewIncident("d", "D"), T0)
+        uow.events.add(incident.id, [_event("k")], None)
+        assert uow.incidents.delete(incident.id)
+        assert uow.events.count() == 0
+        uow.commit()
+
+
+def test_foreign_keys_are_enforced(uow: UnitOfWork) -> None:
+    with pytest.raises(sa.exc.IntegrityError), uow:
+        uow.connection.execute(
+            sa.insert(events),
+            {
+                "incident_id": 999_999,
+                "key": "k",
+                "at": T0,
+                "source": "s",
+                "kind": "note",
+                "text": "t",
+                "actor_is_bot": False,
+                "services": [],
+                "refs": [],
+                "fidelity": 0,
+            },
+        )
+
+
+def test_naive_datetimes_are_refused(uow: UnitOfWork) -> None:
+    with pytest.raises(sa.exc.StatementError, match="naive"), uow:
+        uow.incidents.add(NewIncident("n", "N"), dt.datetime(2026, 1, 1))
+
+
+def test_incident_correlation_keys_point_at_one_incident(uow: UnitOfWork) -> None:
+    with uow:
+        a = uow.incidents.add(NewIncident("a", "A"), T0)
+        b = uow.incidents.add(NewIncident("b", "B"), T0)
+        uow.incidents.add_keys(a.id, ["am:group-1", "pd:P1"])
+        uow.incidents.add_keys(b.id, ["am:group-1", "pd:P2"])  # group-1 stays with a
+        assert uow.incidents.by_keys(["am:group-1"]) == a.id
+        assert uow.incidents.by_keys(["pd:P2"]) == b.id
+        assert uow.incidents.by_keys(["nope"]) is None
+        uow.commit()
