@@ -1,8 +1,8 @@
 """Run the benchmarks: every `bench/bench_*.py` module's `main(quick)`, or the ones named.
 
-    python -m bench                 # all, full size
-    python -m bench document lint   # only bench_document.py and bench_lint.py
-    python -m bench --quick         # small sizes, for a smoke run
+python -m bench                 # all, full size
+python -m bench document lint   # only bench_document.py and bench_lint.py
+python -m bench --quick         # small sizes, for a smoke run
 """
 
 from __future__ import annotations

@@ -119,7 +119,30 @@ def _pieces(lines: list[str], offset: int) -> list[_Piece]:
         else:
             pieces.append(_Piece(kind, chunk, span, token))
         index = _skip(tokens, index)
-    return pieces
+    return _with_uncovered(pieces, lines, offset)
+
+
+def _with_uncovered(pieces: list[_Piece], lines: list[str], offset: int) -> list[_Piece]:
+    """Add the source lines markdown-it emits no token for (link reference definitions) as raw
+    pieces, so that they are kept in place."""
+    covered = [False] * len(lines)
+    for piece in pieces:
+        for number in range(piece.span.start - 1 - offset, piece.span.end - offset):
+            covered[number] = True
+    extra: list[_Piece] = []
+    run: list[int] = []
+    for number, line in enumerate([*lines, ""]):
+        if number < len(lines) and not covered[number] and line.strip():
+            run.append(number)
+            continue
+        if run:
+            chunk = [lines[n] for n in run]
+            span = Span(run[0] + 1 + offset, run[-1] + 1 + offset)
+            extra.append(_Piece("raw", chunk, span, Token("reference", "", 0)))
+            run = []
+    if not extra:
+        return pieces
+    return sorted([*pieces, *extra], key=lambda piece: piece.span.start)
 
 
 def _skip(tokens: list[Token], index: int) -> int:

@@ -25,7 +25,7 @@ from hindsight.core.document.model import (
 def render(document: Document) -> str:
     chunks: list[str] = []
     fields: list[str] = []
-    previous: Block | None = None
+    lists = _ListMarkers()
     for item in document.front:
         if isinstance(item, HeaderField):
             fields.append(render_field(item))
@@ -33,38 +33,55 @@ def render(document: Document) -> str:
         if fields:
             chunks.append("\n".join(fields))
             fields = []
-            previous = None
+            lists.reset()
         if isinstance(item, Heading):
             chunks.append(f"{'#' * item.level} {item.text}".rstrip())
-            previous = None
+            lists.reset()
         else:
-            chunks.append(render_block(item, previous))
-            previous = item
+            chunks.append(render_block(item, lists.alternate(item)))
     if fields:
         chunks.append("\n".join(fields))
     for section in document.sections:
         level = 2 if section.kind is not None else section.level
         chunks.append(f"{'#' * level} {section.heading}".rstrip())
-        previous = None
+        lists.reset()
         for block in section.blocks:
-            chunks.append(render_block(block, previous))
-            previous = block
+            chunks.append(render_block(block, lists.alternate(block)))
     text = "\n\n".join(chunk for chunk in chunks if chunk)
     return text + "\n" if text else ""
+
+
+class _ListMarkers:
+    """Two adjacent lists of the same kind would merge into one when read back, so the second
+    uses the other marker (`*` for `-`, `)` for `.`)."""
+
+    def __init__(self) -> None:
+        self._previous: Block | None = None
+        self._alternated = False
+
+    def reset(self) -> None:
+        self._previous = None
+        self._alternated = False
+
+    def alternate(self, block: Block) -> bool:
+        previous, self._previous = self._previous, block
+        same = (
+            isinstance(block, BulletList)
+            and isinstance(previous, BulletList)
+            and previous.ordered == block.ordered
+        )
+        self._alternated = same and not self._alternated
+        return self._alternated
 
 
 def render_field(item: HeaderField) -> str:
     return f"**{item.label}:** {item.value}".rstrip()
 
 
-def render_block(block: Block, previous: Block | None = None) -> str:
+def render_block(block: Block, alternate: bool = False) -> str:
     if isinstance(block, Paragraph | Raw | FrontMatter):
         return block.text
     if isinstance(block, BulletList):
-        # Two adjacent lists with the same marker would merge into one when read back.
-        alternate = (
-            isinstance(previous, BulletList) and previous.ordered == block.ordered
-        ) and _marker(previous, 0, False) == _marker(block, 0, False)
         return "\n".join(
             _render_item(item, _marker(block, index, alternate))
             for index, item in enumerate(block.items)

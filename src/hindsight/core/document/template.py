@@ -305,7 +305,11 @@ def field_spec(label: str) -> FieldSpec | None:
 
 
 def section_spec(heading: str) -> SectionSpec | None:
-    return _SECTION_BY_LABEL.get(normalise_label(heading))
+    found = _SECTION_BY_LABEL.get(normalise_label(heading))
+    if found is None and "(" in heading:
+        # "Timeline (all times approximate)", "Action items (as of 2024-03-01)"
+        found = _SECTION_BY_LABEL.get(normalise_label(re.sub(r"\(.*?\)", " ", heading)))
+    return found
 
 
 def impact_spec(label: str) -> ImpactSpec | None:

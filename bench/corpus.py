@@ -1,0 +1,91 @@
+"""Robustness report over a folder of real postmortems (`make corpus`).
+
+For every file: `hindsight fmt` must lose no line of content and be idempotent. Then, when
+they are present, the linter's and the importer's corpus reports run on the same folder.
+
+    python bench/corpus.py ../shared/corpus/postmortems
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from hindsight.core.document import parse, render
+
+_MARKUP_ONLY = re.compile(r"^[\s=\-:|*_>#+]*$")
+_LEAD = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,9}[.)]\s+)?")
+
+
+def content(line: str) -> str | None:
+    """A line's words without block markup, or None for a line that is only markup."""
+    if _MARKUP_ONLY.match(line):
+        return None
+    text = _LEAD.sub("", line).replace("|", " ").rstrip("\\")
+    text = re.sub(r"\s+", " ", text).strip()
+    return text or None
+
+
+def lost_lines(before: str, after: str) -> list[str]:
+    """Lines of content in `before` that no longer appear in `after`."""
+    present = {c for c in map(content, after.splitlines()) if c}
+    rendered = " ".join(present)
+    return [
+        line
+        for line in before.splitlines()
+        if (c := content(line)) and c not in present and c not in rendered
+    ]
+
+
+@dataclass
+class FmtResult:
+    name: str
+    lines: int
+    lost: list[str]
+    idempotent: bool
+
+
+def check_fmt(path: Path) -> FmtResult:
+    text = path.read_text(encoding="utf-8")
+    once = render(parse(text))
+    twice = render(parse(once))
+    return FmtResult(path.name, len(text.splitlines()), lost_lines(text, once), once == twice)
+
+
+def main(argv: list[str]) -> int:
+    folder = Path(argv[0] if argv else "../shared/corpus/postmortems")
+    files = sorted(folder.glob("*.md"))
+    if not files:
+        print(f"no Markdown files in {folder}")
+        return 2
+    print(f"== fmt round trip over {len(files)} files in {folder}")
+    failures = 0
+    for path in files:
+        result = check_fmt(path)
+        ok = not result.lost and result.idempotent
+        failures += not ok
+        status = "ok  " if ok else "FAIL"
+        print(
+            f"{status} {result.name:<55} {result.lines:>4} lines  lost {len(result.lost):>2}  "
+            f"idempotent {'yes' if result.idempotent else 'NO'}"
+        )
+        for line in result.lost[:5]:
+            print(f"       lost: {line[:100]}")
+    print(f"fmt: {len(files) - failures}/{len(files)} files lose nothing and are idempotent")
+    status = 1 if failures else 0
+    for name in ("corpus_lint", "corpus_import"):
+        try:
+            module = importlib.import_module(f"bench.{name}")
+        except ModuleNotFoundError:
+            continue
+        print(f"\n== {name}")
+        status |= int(bool(module.main([str(folder)])))
+    return status
+
+
+if __name__ == "__main__":
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+    sys.exit(main(sys.argv[1:]))
