@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from hindsight import __version__
-from hindsight.cli import console, document
+from hindsight.cli import console, document, timeline
 
 app = typer.Typer(
     name="hindsight",
@@ -35,6 +35,7 @@ def main_options(
 
 # Each command module registers its commands on the app; one line per module.
 document.register(app)
+timeline.register(app)
 
 
 def main() -> None:

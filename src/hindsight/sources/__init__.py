@@ -1,0 +1,61 @@
+"""Evidence sources: one adapter per tool behind the `Source` protocol, found by name.
+
+SOURCES["pagerduty"].parse("incident.json", data)  → events
+detect_source("body.json", data)                     → the adapter whose shape it has
+"""
+
+from __future__ import annotations
+
+from hindsight.sources.alertmanager import AlertmanagerSource
+from hindsight.sources.base import MAX_PAYLOAD_BYTES, Source, SourceError
+from hindsight.sources.generic import ColumnMapping, GenericSource
+from hindsight.sources.github import GitHubSource
+from hindsight.sources.grafana import GrafanaSource
+from hindsight.sources.opsgenie import OpsgenieSource
+from hindsight.sources.pagerduty import PagerDutySource
+from hindsight.sources.slack import SlackSource
+
+__all__ = [
+    "MAX_PAYLOAD_BYTES",
+    "SOURCES",
+    "ColumnMapping",
+    "Source",
+    "SourceError",
+    "detect_source",
+    "get_source",
+]
+
+# Detection order matters where shapes overlap: Grafana's body is Alertmanager's plus `orgId`.
+SOURCES: dict[str, Source] = {
+    source.name: source
+    for source in (
+        GrafanaSource(),
+        AlertmanagerSource(),
+        PagerDutySource(),
+        OpsgenieSource(),
+        SlackSource(),
+        GitHubSource(),
+        GenericSource(),
+    )
+}
+
+
+def get_source(name: str) -> Source:
+    try:
+        return SOURCES[name]
+    except KeyError:
+        raise SourceError(
+            f"unknown source {name!r}; known: {', '.join(sorted(SOURCES))}", where="--source"
+        ) from None
+
+
+def detect_source(name: str, data: bytes) -> Source:
+    """The adapter whose payload shape `data` has, or a `SourceError` asking for --source."""
+    for source in SOURCES.values():
+        if source.detect(name, data):
+            return source
+    raise SourceError(
+        "cannot tell which tool this payload is from; name it with --source "
+        f"({', '.join(sorted(SOURCES))})",
+        where=name,
+    )

@@ -1,0 +1,195 @@
+"""Strict readers for payload fields: JSON, typed fields, and timestamps, all to UTC.
+
+Every reader takes the payload's name and a field path so a failure says exactly which file
+and which field is wrong (`alerts[2].startsAt: time has no zone`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from hindsight.core.events import UTC
+from hindsight.sources.base import MAX_PAYLOAD_BYTES, SourceError
+
+_RFC3339 = re.compile(
+    r"(\d{4})-(\d{2})-(\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?"
+    r"(?:([Zz])|([+-])(\d{2}):?(\d{2}))?"
+)
+GO_ZERO_TIME = "0001-01-01T00:00:00Z"
+
+
+def load_json(name: str, data: bytes) -> Any:
+    """The parsed JSON of a payload, or a `SourceError` saying where it broke."""
+    check_size(name, data)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as error:
+        raise SourceError(f"not UTF-8 text (byte {error.start})", where=name) from None
+    except json.JSONDecodeError as error:
+        what = "truncated JSON" if error.pos >= len(data.rstrip()) else "invalid JSON"
+        raise SourceError(
+            f"{what}: {error.msg} at line {error.lineno} column {error.colno}", where=name
+        ) from None
+    except RecursionError:
+        raise SourceError("JSON nested too deeply", where=name) from None
+
+
+def check_size(name: str, data: bytes, limit: int = MAX_PAYLOAD_BYTES) -> None:
+    if len(data) > limit:
+        raise SourceError(
+            f"payload is {len(data):,} bytes; at most {limit:,} are accepted", where=name
+        )
+
+
+def obj(value: Any, name: str, path: str) -> dict[str, Any]:
+    if not isinstance(value, dict):
+        raise SourceError(f"expected an object, got {_type(value)}", where=name, field=path)
+    return value
+
+
+def arr(value: Any, name: str, path: str) -> list[Any]:
+    if not isinstance(value, list):
+        raise SourceError(f"expected an array, got {_type(value)}", where=name, field=path)
+    return value
+
+
+def req(mapping: Mapping[str, Any], key: str, name: str, path: str) -> Any:
+    if key not in mapping or mapping[key] is None:
+        raise SourceError("required field is missing", where=name, field=_join(path, key))
+    return mapping[key]
+
+
+def text(mapping: Mapping[str, Any], key: str, name: str, path: str) -> str:
+    """A required, non-empty string field."""
+    value = req(mapping, key, name, path)
+    if not isinstance(value, str):
+        raise SourceError(
+            f"expected a string, got {_type(value)}", where=name, field=_join(path, key)
+        )
+    if not value:
+        raise SourceError("must not be empty", where=name, field=_join(path, key))
+    return value
+
+
+def opt_text(mapping: Mapping[str, Any], key: str, name: str, path: str) -> str | None:
+    """An optional string field: absent, null and "" read as None."""
+    value = mapping.get(key)
+    if value is None or value == "":
+        return None
+    if not isinstance(value, str):
+        raise SourceError(
+            f"expected a string, got {_type(value)}", where=name, field=_join(path, key)
+        )
+    return value
+
+
+def opt_obj(mapping: Mapping[str, Any], key: str, name: str, path: str) -> dict[str, Any]:
+    value = mapping.get(key)
+    return {} if value is None else obj(value, name, _join(path, key))
+
+
+def str_map(mapping: Mapping[str, Any], key: str, name: str, path: str) -> dict[str, str]:
+    """An optional object of string values (labels, annotations)."""
+    value = opt_obj(mapping, key, name, path)
+    for k, v in value.items():
+        if not isinstance(v, str):
+            raise SourceError(
+                f"expected a string, got {_type(v)}", where=name, field=f"{_join(path, key)}.{k}"
+            )
+    return value
+
+
+def instant(value: Any, name: str, path: str) -> dt.datetime:
+    """An RFC 3339 time with `Z` or an offset, 0-9 fraction digits, as UTC (to the µs)."""
+    if not isinstance(value, str):
+        raise SourceError(f"expected a time string, got {_type(value)}", where=name, field=path)
+    match = _RFC3339.fullmatch(value.strip())
+    if match is None:
+        raise SourceError(f"{value!r} is not an RFC 3339 time", where=name, field=path)
+    y, mo, d, h, mi, s, frac, zulu, sign, oh, om = match.groups()
+    if not zulu and not sign:
+        raise SourceError(
+            f"time {value!r} has no zone (add Z or an offset such as +01:00)",
+            where=name,
+            field=path,
+        )
+    offset = dt.timedelta(0)
+    if sign:
+        offset = dt.timedelta(hours=int(oh), minutes=int(om))
+        offset = -offset if sign == "-" else offset
+    micro = int((frac or "0")[:6].ljust(6, "0"))  # Python keeps µs; nanoseconds are cut
+    try:
+        local = dt.datetime(
+            int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=dt.timezone(offset)
+        )
+    except ValueError as error:
+        raise SourceError(f"{value!r}: {error}", where=name, field=path) from None
+    return local.astimezone(UTC)
+
+
+def end_instant(value: Any, name: str, path: str) -> dt.datetime | None:
+    """Like `instant`, but Go's zero time (and null) mean "has not ended"."""
+    if value is None or value == GO_ZERO_TIME:
+        return None
+    if isinstance(value, str) and value.startswith("0001-01-01T00:00:00"):
+        return None
+    return instant(value, name, path)
+
+
+# Epoch readers use integer arithmetic: Opsgenie's nanosecond times exceed 2**53.
+_EPOCH_MIN = dt.datetime(2000, 1, 1, tzinfo=UTC)
+_EPOCH_MAX = dt.datetime(2200, 1, 1, tzinfo=UTC)
+
+
+def epoch(value: Any, name: str, path: str, *, unit: str) -> dt.datetime:
+    """Unix time as an int (or digit string) in "s", "ms" or "ns", to the microsecond."""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise SourceError(f"expected an integer time, got {_type(value)}", where=name, field=path)
+    if isinstance(value, str):
+        if not value.isdigit():
+            raise SourceError(f"{value!r} is not a Unix time", where=name, field=path)
+        value = int(value)
+    micros = {"s": value * 1_000_000, "ms": value * 1000, "ns": value // 1000}[unit]
+    return _from_micros(micros, value, name, path)
+
+
+def slack_ts(value: Any, name: str, path: str) -> dt.datetime:
+    """A Slack `ts` ("1710425470.123456"): seconds and microseconds, exact."""
+    if not isinstance(value, str) or not re.fullmatch(r"\d{1,12}(\.\d{1,6})?", value):
+        raise SourceError(f"{value!r} is not a Slack ts", where=name, field=path)
+    whole, _, frac = value.partition(".")
+    return _from_micros(int(whole) * 1_000_000 + int(frac.ljust(6, "0")), value, name, path)
+
+
+def _from_micros(micros: int, original: object, name: str, path: str) -> dt.datetime:
+    at = dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(microseconds=micros)
+    if not _EPOCH_MIN <= at < _EPOCH_MAX:
+        raise SourceError(
+            f"{original!r} is {at.year}, outside 2000-2199: wrong unit?", where=name, field=path
+        )
+    return at
+
+
+def pointer(name: str, *parts: object) -> str:
+    """`file#/a/0/b`: the raw-payload reference an event keeps for the reference materials."""
+    return name + "#" + "".join(f"/{p}" for p in parts)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _type(value: Any) -> str:
+    return {
+        dict: "an object",
+        list: "an array",
+        str: "a string",
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        type(None): "null",
+    }.get(type(value), type(value).__name__)

@@ -1,0 +1,323 @@
+"""Slack: a workspace export (zip, or a folder packed with `zip_files`) and Events API
+`message` events.
+
+Both paths key a message by (channel id, ts), so a message seen live and again in the export
+is stored once; the export's copy wins because it has the final (edited) text and the users'
+names. User ids become names, markup becomes text, thread replies point at their parent, and
+join/leave and other housekeeping subtypes are dropped.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Mapping
+from typing import Any
+
+from hindsight.core.events import Actor, Event, EventKind
+from hindsight.sources import slack_text
+from hindsight.sources.base import MAX_PAYLOAD_BYTES, SourceError
+from hindsight.sources.reading import (
+    arr,
+    check_size,
+    epoch,
+    load_json,
+    obj,
+    opt_obj,
+    opt_text,
+    pointer,
+    req,
+    slack_ts,
+    text,
+)
+
+# Housekeeping, not evidence: who joined, who left, what the channel is called.
+NOISE_SUBTYPES = frozenset(
+    {
+        "channel_join",
+        "channel_leave",
+        "group_join",
+        "group_leave",
+        "bot_add",
+        "bot_remove",
+        "channel_name",
+        "channel_archive",
+        "channel_unarchive",
+        "pinned_item",
+        "unpinned_item",
+        "reminder_add",
+        "message_deleted",
+        "tombstone",
+    }
+)
+_DAY_FILE = re.compile(r"(?:(.*)/)?([^/]+)/(\d{4}-\d{2}-\d{2})\.json")
+_MAX_FILES = 100_000
+
+FIDELITY_LIVE = 1
+FIDELITY_EDITED = 2
+FIDELITY_EXPORT = 3
+
+
+def zip_files(files: Mapping[str, bytes]) -> bytes:
+    """Pack an unpacked export's files (path → bytes) as a zip, deterministically."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for path in sorted(files):
+            info = zipfile.ZipInfo(path, date_time=(2000, 1, 1, 0, 0, 0))
+            archive.writestr(info, files[path])
+    return buffer.getvalue()
+
+
+class _Users:
+    def __init__(self, names: dict[str, str], bots: set[str]) -> None:
+        self.names = names
+        self.bots = bots
+
+    def actor(self, message: dict[str, Any]) -> Actor | None:
+        user = message.get("user")
+        profile = message.get("user_profile") or message.get("bot_profile") or {}
+        is_bot = bool(
+            message.get("bot_id") or message.get("subtype") == "bot_message" or user in self.bots
+        )
+        name = (
+            (self.names.get(user) if isinstance(user, str) else None)
+            or _profile_name(profile)
+            or message.get("username")
+            or user
+        )
+        return Actor(str(name), is_bot=is_bot) if name else None
+
+
+def _profile_name(profile: Any) -> str | None:
+    if not isinstance(profile, dict):
+        return None
+    for key in ("display_name", "real_name", "name"):
+        value = profile.get(key)
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def message_event(
+    message: dict[str, Any],
+    *,
+    channel_id: str,
+    channel_name: str,
+    users: _Users,
+    name: str,
+    path: str,
+    raw: str,
+    fidelity: int,
+) -> Event | None:
+    """One Slack message as an event, or None for housekeeping noise."""
+    subtype = message.get("subtype")
+    if subtype in NOISE_SUBTYPES:
+        return None
+    ts = text(message, "ts", name, path)
+    at = slack_ts(ts, name, f"{path}.ts")
+    body = message.get("text", "")
+    if not isinstance(body, str):
+        raise SourceError("expected a string", where=name, field=f"{path}.text")
+    rendered = slack_text.render(body, users.names)
+    extra = [
+        f"[{a.get('fallback') or a.get('title') or a.get('text')}]"
+        for a in message.get("attachments") or []
+        if isinstance(a, dict) and (a.get("fallback") or a.get("title") or a.get("text"))
+    ]
+    files = list(message.get("files") or []) + ([message["file"]] if message.get("file") else [])
+    extra += [
+        f"[file: {f.get('title') or f.get('name')}]"
+        for f in files
+        if isinstance(f, dict) and (f.get("title") or f.get("name"))
+    ]
+    words = " ".join(part for part in (rendered.text, *extra) if part)
+    actor = users.actor(message)
+    thread = message.get("thread_ts")
+    reply = isinstance(thread, str) and thread != ts and subtype != "thread_broadcast"
+    where = f"#{channel_name}" + (" (thread reply)" if reply else "")
+    who = actor.name if actor else "someone"
+    return Event(
+        at=at,
+        source="slack",
+        kind=EventKind.CHAT_MESSAGE,
+        key=f"slack:{channel_id}:{ts}",
+        text=f"{who} in {where}: {words}",
+        actor=actor,
+        raw=raw,
+        refs=(f"slack:{channel_id}:{thread}",) if reply else (),
+        subject=f"slack:{channel_id}",
+        fidelity=fidelity,
+    )
+
+
+class SlackSource:
+    name = "slack"
+
+    def detect(self, name: str, data: bytes) -> bool:
+        if data[:4] == b"PK\x03\x04":
+            return True
+        return b'"event_callback"' in data or b'"url_verification"' in data
+
+    def parse(self, name: str, data: bytes) -> tuple[Event, ...]:
+        if data[:4] == b"PK\x03\x04":
+            return self.parse_export(name, _unzip(name, data))
+        return self.parse_event(name, obj(load_json(name, data), name, ""))
+
+    def parse_event(self, name: str, payload: dict[str, Any]) -> tuple[Event, ...]:
+        kind = text(payload, "type", name, "")
+        if kind == "url_verification":
+            return ()
+        if kind != "event_callback":
+            raise SourceError(
+                f"{kind!r} is not an Events API payload (event_callback)", where=name, field="type"
+            )
+        event = obj(req(payload, "event", name, ""), name, "event")
+        event_type = text(event, "type", name, "event")
+        if event_type != "message":  # valid but not modelled: kept as a generic event
+            event_id = text(payload, "event_id", name, "")
+            at = epoch(req(payload, "event_time", name, ""), name, "event_time", unit="s")
+            return (
+                Event(
+                    at=at,
+                    source=self.name,
+                    kind=EventKind.OTHER,
+                    key=f"slack:event:{event_id}",
+                    text=f"Slack {event_type} event",
+                    raw=pointer(name, "event"),
+                ),
+            )
+        channel = text(event, "channel", name, "event")
+        message, path, fidelity = event, "event", FIDELITY_LIVE
+        if event.get("subtype") == "message_changed":  # an edit: the new text replaces the old
+            message = obj(req(event, "message", name, "event"), name, "event.message")
+            path, fidelity = "event.message", FIDELITY_EDITED
+        found = message_event(
+            message,
+            channel_id=channel,
+            channel_name=channel,
+            users=_Users({}, set()),
+            name=name,
+            path=path,
+            raw=pointer(name, *path.split(".")),
+            fidelity=fidelity,
+        )
+        return () if found is None else (found,)
+
+    def parse_export(self, name: str, files: Mapping[str, bytes]) -> tuple[Event, ...]:
+        prefix = _export_root(name, files)
+        users = _read_users(name, files, prefix)
+        channels = _read_channels(name, files, prefix, users)
+        events: list[Event] = []
+        seen_channels: set[str] = set()
+        for path in sorted(files):
+            match = _DAY_FILE.fullmatch(path)
+            if match is None or (match.group(1) or "") != prefix.rstrip("/"):
+                continue
+            folder, day = match.group(2), match.group(3)
+            channel_id, created = channels.get(folder, (folder, None))
+            where = f"{name}:{path}"
+            messages = arr(load_json(where, files[path]), where, "")
+            for i, item in enumerate(messages):
+                message = obj(item, where, f"[{i}]")
+                found = message_event(
+                    message,
+                    channel_id=channel_id,
+                    channel_name=folder,
+                    users=users,
+                    name=where,
+                    path=f"[{i}]",
+                    raw=pointer(name, folder, f"{day}.json", i),
+                    fidelity=FIDELITY_EXPORT,
+                )
+                if found is not None:
+                    events.append(found)
+            if folder not in seen_channels and created is not None:
+                seen_channels.add(folder)
+                events.append(created)
+        return tuple(events)
+
+
+def _unzip(name: str, data: bytes) -> dict[str, bytes]:
+    check_size(name, data)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            infos = [i for i in archive.infolist() if not i.is_dir()]
+            if len(infos) > _MAX_FILES:
+                raise SourceError(f"{len(infos):,} files in the export is too many", where=name)
+            total = sum(i.file_size for i in infos)
+            if total > 4 * MAX_PAYLOAD_BYTES:  # a zip bomb is not an export
+                raise SourceError(f"export unpacks to {total:,} bytes; too large", where=name)
+            return {i.filename: archive.read(i) for i in infos if i.filename.endswith(".json")}
+    except (zipfile.BadZipFile, EOFError) as error:
+        raise SourceError(f"not a readable zip ({error})", where=name) from None
+
+
+def _export_root(name: str, files: Mapping[str, bytes]) -> str:
+    """The folder inside the archive that holds users.json/channels.json ("" at the top)."""
+    roots = sorted(
+        (p[: -len("channels.json")] for p in files if p.rsplit("/", 1)[-1] == "channels.json"),
+        key=len,
+    )
+    if not roots:
+        raise SourceError(
+            "channels.json is missing: not a Slack workspace export",
+            where=name,
+            field="channels.json",
+        )
+    return roots[0]
+
+
+def _read_users(name: str, files: Mapping[str, bytes], prefix: str) -> _Users:
+    names: dict[str, str] = {}
+    bots: set[str] = set()
+    for file in ("users.json", "org_users.json"):
+        if prefix + file not in files:
+            continue
+        where = f"{name}:{prefix}{file}"
+        for i, item in enumerate(arr(load_json(where, files[prefix + file]), where, "")):
+            user = obj(item, where, f"[{i}]")
+            user_id = text(user, "id", where, f"[{i}]")
+            profile = opt_obj(user, "profile", where, f"[{i}]")
+            shown = (
+                _profile_name(profile)
+                or opt_text(user, "real_name", where, f"[{i}]")
+                or opt_text(user, "name", where, f"[{i}]")
+            )
+            if shown:
+                names[user_id] = shown
+            if user.get("is_bot") or profile.get("bot_id"):
+                bots.add(user_id)
+    return _Users(names, bots)
+
+
+def _read_channels(
+    name: str, files: Mapping[str, bytes], prefix: str, users: _Users
+) -> dict[str, tuple[str, Event | None]]:
+    """Folder name → (channel id, the channel-created event)."""
+    out: dict[str, tuple[str, Event | None]] = {}
+    for file in ("channels.json", "groups.json"):
+        if prefix + file not in files:
+            continue
+        where = f"{name}:{prefix}{file}"
+        for i, item in enumerate(arr(load_json(where, files[prefix + file]), where, "")):
+            channel = obj(item, where, f"[{i}]")
+            channel_id = text(channel, "id", where, f"[{i}]")
+            channel_name = text(channel, "name", where, f"[{i}]")
+            created: Event | None = None
+            if channel.get("created") is not None:
+                at = epoch(channel["created"], where, f"[{i}].created", unit="s")
+                purpose = opt_obj(channel, "purpose", where, f"[{i}]").get("value") or ""
+                created = Event(
+                    at=at,
+                    source="slack",
+                    kind=EventKind.STATUS_CHANGE,
+                    key=f"slack:{channel_id}:created",
+                    text=f"Channel #{channel_name} created"
+                    + (f": {slack_text.unescape(str(purpose))}" if purpose else ""),
+                    actor=users.actor({"user": channel.get("creator")}),
+                    raw=pointer(name, file, i),
+                    subject=f"slack:{channel_id}",
+                )
+            out[channel_name] = (channel_id, created)
+    return out
