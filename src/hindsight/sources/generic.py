@@ -18,7 +18,7 @@ from typing import Any
 
 from hindsight.core.events import Actor, Event, EventKind, format_instant
 from hindsight.sources.base import SourceError
-from hindsight.sources.reading import check_size, epoch, instant, pointer
+from hindsight.sources.reading import check_size, epoch, instant
 
 FIELDS = ("at", "kind", "text", "actor", "is_bot", "services", "source", "link", "id")
 
@@ -113,7 +113,7 @@ class GenericSource:
             else None,
             services=tuple(s for s in services if s),
             link=_cell(row, m.link) or None,
-            raw=pointer(name, line),
+            raw=f"{name}#L{line}",
             subject=f"{source}:{kind.value}:{body.strip()}",
         )
 

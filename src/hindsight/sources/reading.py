@@ -30,7 +30,10 @@ def load_json(name: str, data: bytes) -> Any:
     except UnicodeDecodeError as error:
         raise SourceError(f"not UTF-8 text (byte {error.start})", where=name) from None
     except json.JSONDecodeError as error:
-        what = "truncated JSON" if error.pos >= len(data.rstrip()) else "invalid JSON"
+        # An unterminated string always runs to the end of the input: the body was cut short.
+        near_end = len(error.doc.rstrip()) - error.pos <= 6  # e.g. cut inside a \\u0026
+        cut = near_end or error.msg.startswith("Unterminated string")
+        what = "truncated JSON" if cut else "invalid JSON"
         raise SourceError(
             f"{what}: {error.msg} at line {error.lineno} column {error.colno}", where=name
         ) from None
