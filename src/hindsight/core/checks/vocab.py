@@ -1,0 +1,314 @@
+"""Language the blameless method avoids, as data: (term, message, suggestion, confidence).
+
+Each term belongs to a *kind*, read by one rule: `blame` (BL001), `hindsight` (BL002),
+`moralising` (WH002), `personal-action` (AC009) and `vague-action` (AC011). Teams add terms and
+switch built-in ones off in config. A use that rejects the term ("this is not a matter of human
+error", "rather than reviewing more carefully") or quotes it is not a finding.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from hindsight.core.checks.people import GIVEN_NAMES
+from hindsight.core.checks.text import words
+
+KINDS = ("blame", "hindsight", "moralising", "personal-action", "vague-action")
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    message: str
+    suggestion: str
+    confidence: float = 0.8
+    kind: str = "blame"
+    # Only when a person is the subject ("the engineer failed to", not "the job failed to").
+    person_subject: bool = False
+    # Only before a past participle ("should have caught", not "should have alerting").
+    participle: bool = False
+
+    def __post_init__(self) -> None:
+        if self.kind not in KINDS:
+            raise ValueError(f"unknown vocabulary kind {self.kind!r}")
+        if not self.term.strip():
+            raise ValueError("empty vocabulary term")
+        if not 0.0 < self.confidence <= 1.0:
+            raise ValueError(f"confidence {self.confidence} is not in (0, 1]")
+
+
+def _terms(
+    kind: str, confidence: float, rows: Iterable[tuple[str, str, str]], *, person: bool = False
+) -> list[Term]:
+    return [
+        Term(t, m, s, confidence, kind, person, person and t.endswith(" have")) for t, m, s in rows
+    ]
+
+
+_SYSTEM = "describe what the system allowed, e.g. 'the deploy pipeline accepted the change'"
+_CONTEXT = "describe what the responder knew at the time and why the better choice was not visible"
+
+DEFAULT_TERMS: tuple[Term, ...] = tuple(
+    _terms(
+        "blame",
+        0.9,
+        [
+            ("human error", "'human error' ends the analysis where it should start", _SYSTEM),
+            ("operator error", "'operator error' blames a person, not the system", _SYSTEM),
+            ("user error", "'user error' blames a person, not the system", _SYSTEM),
+            ("careless", "'careless' judges a person", _SYSTEM),
+            ("carelessness", "'carelessness' judges a person", _SYSTEM),
+            ("negligent", "'negligent' judges a person", _SYSTEM),
+            ("negligence", "'negligence' judges a person", _SYSTEM),
+            ("sloppy", "'sloppy' judges a person", _SYSTEM),
+            ("reckless", "'reckless' judges a person", _SYSTEM),
+            ("incompetent", "'incompetent' judges a person", _SYSTEM),
+            ("incompetence", "'incompetence' judges a person", _SYSTEM),
+            ("lazy", "'lazy' judges a person", _SYSTEM),
+            ("irresponsible", "'irresponsible' judges a person", _SYSTEM),
+            ("at fault", "'at fault' assigns blame", _SYSTEM),
+            ("fault of", "'fault of' assigns blame", _SYSTEM),
+            ("'s fault", "'…'s fault' assigns blame", _SYSTEM),
+            ("to blame", "'to blame' assigns blame", _SYSTEM),
+            ("blamed", "'blamed' assigns blame", _SYSTEM),
+            ("mistake by", "'mistake by' names a person as the cause", _SYSTEM),
+            ("mistake of", "'mistake of' names a person as the cause", _SYSTEM),
+            ("screwed up", "'screwed up' judges a person", _SYSTEM),
+            ("messed up", "'messed up' judges a person", _SYSTEM),
+            ("dropped the ball", "'dropped the ball' judges a person", _SYSTEM),
+            ("should have known", "'should have known' is hindsight, not evidence", _CONTEXT),
+        ],
+    )
+    + _terms(
+        "hindsight",
+        0.7,
+        [
+            ("should have", "'should have' judges with hindsight", _CONTEXT),
+            ("shouldn't have", "'shouldn't have' judges with hindsight", _CONTEXT),
+            ("should not have", "'should not have' judges with hindsight", _CONTEXT),
+            ("could have avoided", "'could have avoided' judges with hindsight", _CONTEXT),
+            ("failed to", "'failed to' frames an action as a personal failure", _CONTEXT),
+            ("neglected to", "'neglected to' frames an action as a personal failure", _CONTEXT),
+            ("forgot to", "'forgot to' frames an action as a personal failure", _SYSTEM),
+            ("didn't bother", "'didn't bother' judges intent", _CONTEXT),
+            ("ought to have", "'ought to have' judges with hindsight", _CONTEXT),
+        ],
+        person=True,
+    )
+    + _terms(
+        "hindsight",
+        0.7,
+        [
+            ("obviously", "'obviously' is only obvious with hindsight", "state the evidence"),
+            ("it was obvious", "'it was obvious' is only obvious with hindsight", _CONTEXT),
+            ("if only", "'if only' judges with hindsight", _CONTEXT),
+        ],
+    )
+    + _terms(
+        "moralising",
+        0.9,
+        [
+            ("humans are fallible", "'humans are fallible' moralises", "ask why again"),
+            ("human error", "a why chain that stops at 'human error' moralises", "ask why again"),
+            ("people make mistakes", "'people make mistakes' moralises", "ask why again"),
+            (
+                "couldn't predict",
+                "'couldn't predict' stops the chain",
+                "ask what signal was missing",
+            ),
+            ("could not predict", "'could not predict' stops the chain", "ask what was missing"),
+            ("could not have predicted", "'could not have predicted' stops the chain", "ask why"),
+            ("couldn't have predicted", "'couldn't have predicted' stops the chain", "ask why"),
+            ("unforeseeable", "'unforeseeable' stops the chain", "ask what signal was missing"),
+            ("be more careful", "'be more careful' aims at a person", "ask why again"),
+            ("more careful", "'more careful' aims at a person", "ask why again"),
+            ("wasn't careful", "'wasn't careful' aims at a person", "ask why again"),
+            ("not careful enough", "'not careful enough' aims at a person", "ask why again"),
+            ("lack of attention", "'lack of attention' aims at a person", "ask why again"),
+            ("carelessness", "'carelessness' aims at a person", "ask why again"),
+            ("made a mistake", "'made a mistake' aims at a person", "ask why again"),
+            ("bad luck", "'bad luck' stops the chain", "ask why again"),
+        ],
+    )
+    + _terms(
+        "personal-action",
+        0.85,
+        [
+            ("be more careful", "a person told to be careful is not a system change", ""),
+            ("more carefully", "asking people to act more carefully changes no system", ""),
+            ("be careful", "a person told to be careful is not a system change", ""),
+            ("remember to", "remembering is not a system change", ""),
+            ("double-check", "a manual double-check is not a system change", ""),
+            ("double check", "a manual double check is not a system change", ""),
+            ("pay more attention", "attention is not a system change", ""),
+            ("pay attention", "attention is not a system change", ""),
+            ("retrain", "retraining a person aims the action at people", ""),
+            ("re-train", "retraining a person aims the action at people", ""),
+            ("try harder", "effort is not a system change", ""),
+            ("be aware", "awareness is not a system change", ""),
+            ("remind", "reminders are not a system change", ""),
+            ("make sure to", "'make sure to' asks a person to remember", ""),
+            ("don't forget", "not forgetting is not a system change", ""),
+            ("more vigilant", "vigilance is not a system change", ""),
+        ],
+    )
+    + _terms(
+        "vague-action",
+        0.75,
+        [
+            ("improve monitoring", "'improve monitoring' names no change", ""),
+            ("improve alerting", "'improve alerting' names no change", ""),
+            ("better monitoring", "'better monitoring' names no change", ""),
+            ("more monitoring", "'more monitoring' names no change", ""),
+            ("more tests", "'more tests' names no test", ""),
+            ("more testing", "'more testing' names no test", ""),
+            ("investigate", "an investigation is not a change", ""),
+            ("look into", "'look into' names no change", ""),
+            ("look at", "'look at' names no change", ""),
+            ("consider", "'consider' commits to nothing", ""),
+            ("explore", "'explore' commits to nothing", ""),
+            ("think about", "'think about' commits to nothing", ""),
+            ("improve", "'improve' alone names no change", ""),
+            ("revisit", "'revisit' commits to nothing", ""),
+        ],
+    )
+)
+
+_ACTION_SUGGESTION = "name the system change, e.g. 'Add a CI check that fails pool sizes below 50'"
+DEFAULT_TERMS = tuple(
+    replace(t, suggestion=t.suggestion or _ACTION_SUGGESTION) for t in DEFAULT_TERMS
+)
+
+# Who can be judged: pronouns and roles (given names and header people are added per call).
+PERSON_WORDS = frozenset(
+    words(
+        """
+    i we you he she someone somebody engineer engineers operator operators developer
+    developers dev devs reviewer reviewers responder responders on-call oncall oncaller
+    admin administrator author person people user manager maintainer maintainers employee
+    staff sre sres team member members owner
+    """
+    )
+)
+_SKIPPED_BEFORE = frozenset(
+    ["also", "then", "simply", "just", "had", "has", "have", "all", "both", "clearly", "really"]
+)
+_PARTICIPLE = re.compile(
+    r"\s*(?:not\s+)?(?:been|known|seen|done|caught|taken|given|run|gone|written|made|"
+    r"thought|put|set|kept|read|found|held|got|gotten|chosen|spoken|shown|\w+ed)\b",
+    re.IGNORECASE,
+)
+
+# A term preceded (in its clause) by one of these rejects rather than asserts it.
+_NEGATION = re.compile(
+    r"\b(?:not|no|never|nor|neither|without|rather\s+than|instead\s+of|avoid\w*|"
+    r"beyond|far\s+from|less\s+about|isn't|wasn't|aren't|weren't|don't|doesn't|didn't|"
+    r"isn’t|wasn’t|don’t|doesn’t|didn’t)\b",
+    re.IGNORECASE,
+)
+_CLAUSE_BREAK = re.compile(r"[.;:!?,()\[\]—–]|\s-\s|\bbut\b", re.IGNORECASE)
+_NEGATION_WORDS = 6
+
+
+def _normal(text: str) -> str:
+    return " ".join(text.replace("’", "'").casefold().split())
+
+
+def _pattern(term: str) -> str:
+    words = [re.escape(w).replace("'", "['’]") for w in term.split()]
+    body = r"\s+".join(words)
+    start = r"\b" if term[0].isalnum() else ""
+    end = r"\b" if term[-1].isalnum() else ""
+    return start + body + end
+
+
+def is_rejected(text: str, start: int, end: int) -> bool:
+    """True when the words at text[start:end] are negated or quoted in their clause."""
+    before = text[max(0, start - 200) : start]
+    pieces = _CLAUSE_BREAK.split(before)
+    clause = pieces[-1] if pieces else before
+    words = clause.split()[-_NEGATION_WORDS:]
+    if _NEGATION.search(" ".join(words)):
+        return True
+    return _quoted(text, start, end)
+
+
+def _quoted(text: str, start: int, end: int) -> bool:
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end < 0 else line_end
+    before, after = text[line_start:start], text[end:line_end]
+    if before.count("“") > before.count("”") and "”" in after:
+        return True
+    if before.count('"') % 2 == 1 and '"' in after:
+        return True
+    if before.count("`") % 2 == 1 and "`" in after:
+        return True
+    return bool(
+        re.search(r"(?:^|\s)['‘]\S*$", before) and re.match(r"\S*['’](?:\s|$|[.,;])", after)
+    )
+
+
+@dataclass(frozen=True)
+class Hit:
+    term: Term
+    start: int
+    end: int
+
+
+class Vocabulary:
+    """Compiled terms of one kind: one alternation, longest terms first."""
+
+    def __init__(self, terms: Iterable[Term]) -> None:
+        by_text: dict[str, Term] = {}
+        for term in terms:
+            by_text.setdefault(_normal(term.term), term)
+        self._terms = by_text
+        ordered = sorted(by_text, key=len, reverse=True)
+        source = "|".join(_pattern(t) for t in ordered) or r"(?!x)x"
+        self._regex = re.compile(source, re.IGNORECASE)
+
+    def __len__(self) -> int:
+        return len(self._terms)
+
+    def find(
+        self, text: str, *, people: frozenset[str] = frozenset(), keep_rejected: bool = False
+    ) -> Iterator[Hit]:
+        """Uses of the terms in `text`; `people` are casefolded names that count as persons."""
+        for match in self._regex.finditer(text):
+            term = self._terms.get(_normal(match.group(0)))
+            if term is None:
+                continue
+            start, end = match.start(), match.end()
+            if term.person_subject and not _person_before(text[max(0, start - 80) : start], people):
+                continue
+            if term.participle and not _PARTICIPLE.match(text, end):
+                continue
+            if not keep_rejected and is_rejected(text, start, end):
+                continue
+            yield Hit(term, start, end)
+
+
+def _person_before(before: str, people: frozenset[str]) -> bool:
+    words = re.findall(r"[\w'’-]+", before.split(".")[-1])
+    while words and words[-1].casefold() in _SKIPPED_BEFORE:
+        words.pop()
+    if not words:
+        return False
+    last = words[-1].casefold().removesuffix("'s").removesuffix("’s")
+    if last in PERSON_WORDS or last in people:
+        return True
+    return words[-1][:1].isupper() and last in GIVEN_NAMES
+
+
+@lru_cache(maxsize=64)
+def vocabulary(
+    kind: str, extra: tuple[Term, ...] = (), disabled: tuple[str, ...] = ()
+) -> Vocabulary:
+    """The terms of `kind`: built-ins plus `extra`, minus `disabled` (any case)."""
+    off = {_normal(d) for d in disabled}
+    chosen = [t for t in (*extra, *DEFAULT_TERMS) if t.kind == kind and _normal(t.term) not in off]
+    return Vocabulary(chosen)
