@@ -25,12 +25,12 @@ from hindsight.core.document.template import ImpactSpec, SectionKind, impact_spe
 # Timeline
 
 _TIME = re.compile(
-    r"""^\s*(?:\*\*|__)?\s*
+    r"""^\s*(?:\*\*|__)?\s*[\[`]?\s*  # "[13:20] …" and "`13:20` …" are common shapes too
     (?:(?P<date>\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2})(?:[T\s,]+|$))?
     (?P<time>(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?P<frac>\.\d+)?)?
         (?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?
         (?:\s*(?P<zone>Z|UTC|GMT|[A-Z]{2,5}|[+-]\d{2}:?\d{2}))?)?
-    \s*(?:\*\*|__)?\s*(?:[—–\-:|]+\s*)?""",
+    \s*[\]`]?\s*(?:\*\*|__)?\s*(?:[—–\-:|]+\s*)?""",
     re.VERBOSE,
 )
 _SOURCE = re.compile(r"\s*\((?:source:\s*)?(?P<source>[^()]{1,40})\)\s*\.?\s*$", re.IGNORECASE)
