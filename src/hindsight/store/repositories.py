@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Insert, Table, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from hindsight.core.events import Event
+from hindsight.core.events import Event, EventKind
 from hindsight.store import mapping
 from hindsight.store.records import (
     AuditEntry,
@@ -34,6 +34,7 @@ from hindsight.store.tables import (
 )
 
 OPEN_STATUSES = ("open", "mitigated")
+CHANGE_KINDS = (EventKind.CHANGE.value, EventKind.DEPLOY.value)
 
 
 def insert_ignoring(connection: Connection, table: Table, *conflict: str) -> Insert:
@@ -178,6 +179,33 @@ class EventRepository:
         result = self.connection.execute(query.execution_options(yield_per=batch)).mappings()
         for row in result:
             yield mapping.event_from_row(row)
+
+    def milestone_candidates(self, incident_id: int) -> list[Event]:
+        """The events milestones can depend on, with storms thinned: every change and deploy,
+        and of every other (kind, subject) only the first and the last. Bounded by the number
+        of distinct alerts and changes, not by the size of a storm."""
+        first = func.row_number().over(
+            partition_by=(events.c.kind, events.c.subject), order_by=(events.c.at, events.c.id)
+        )
+        last = func.row_number().over(
+            partition_by=(events.c.kind, events.c.subject),
+            order_by=(events.c.at.desc(), events.c.id.desc()),
+        )
+        ranked = (
+            select(events.c.id, first.label("first"), last.label("last"))
+            .where(events.c.incident_id == incident_id)
+            .subquery()
+        )
+        keep = select(ranked.c.id).where((ranked.c.first == 1) | (ranked.c.last == 1))
+        query = (
+            select(events)
+            .where(
+                events.c.incident_id == incident_id,
+                events.c.kind.in_(CHANGE_KINDS) | events.c.id.in_(keep),
+            )
+            .order_by(events.c.at, events.c.id)
+        )
+        return [mapping.event_from_row(r) for r in self.connection.execute(query).mappings()]
 
     def count(self, incident_id: int | None = None) -> int:
         query = select(func.count()).select_from(events)

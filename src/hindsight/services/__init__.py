@@ -1,0 +1,31 @@
+"""The use cases, each one transaction on a `UnitOfWork`: the CLI, the API and the web UI call
+these and nothing below them.
+
+    incidents.py    create / get / list / update / delete an incident; the stored timeline
+    postmortems.py  start from the template, read, update with optimistic concurrency, history
+    ingest.py       payloads in: idempotent, correlated to an incident, all or nothing
+    backup.py       the whole store to a portable JSON Lines archive and back
+    exporting.py    one incident as Markdown or JSON
+"""
+
+from hindsight.store.records import (
+    AuditEntry,
+    Durations,
+    Incident,
+    Milestones,
+    Postmortem,
+    Revision,
+    StoredActionItem,
+)
+from hindsight.store.unit_of_work import UnitOfWork
+
+__all__ = [
+    "AuditEntry",
+    "Durations",
+    "Incident",
+    "Milestones",
+    "Postmortem",
+    "Revision",
+    "StoredActionItem",
+    "UnitOfWork",
+]

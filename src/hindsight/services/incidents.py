@@ -1,0 +1,201 @@
+"""Incident use cases: create, read, list, update, delete."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from typing import Any
+
+from hindsight.core.document.template import SEVERITIES
+from hindsight.core.errors import UserError
+from hindsight.services.errors import NotFoundError
+from hindsight.store.records import INCIDENT_STATUSES, Incident, NewIncident
+from hindsight.store.repositories import IncidentRepository
+from hindsight.store.unit_of_work import UnitOfWork, utc_now
+
+_UNSET: Any = object()
+
+
+def slugify(text: str, limit: int = 60) -> str:
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    words = re.findall(r"[a-z0-9]+", ascii_text.lower())
+    slug = "-".join(words)[:limit].strip("-")
+    return slug or "incident"
+
+
+def unique_slug(repo: IncidentRepository, title: str, day: dt.date) -> str:
+    stem = f"{day.isoformat()}-{slugify(title)}"
+    taken = repo.slugs_like(stem)
+    if stem not in taken:
+        return stem
+    n = 2
+    while f"{stem}-{n}" in taken:
+        n += 1
+    return f"{stem}-{n}"
+
+
+def find_incident(uow: UnitOfWork, ref: int | str) -> Incident:
+    """An incident by id (`42`) or slug (`2026-03-14-checkout-errors`), inside an open uow."""
+    found: Incident | None = None
+    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
+        found = uow.incidents.get(int(ref))
+    if found is None and isinstance(ref, str):
+        found = uow.incidents.by_slug(ref)
+    if found is None:
+        raise NotFoundError(
+            f"no incident {ref!r}", fix="`hindsight incident list` shows the ids and slugs"
+        )
+    return found
+
+
+def _check(severity: str | None, status: str | None) -> None:
+    if severity is not None and severity not in SEVERITIES:
+        raise UserError(f"unknown severity {severity!r}", fix=f"use one of {', '.join(SEVERITIES)}")
+    if status is not None and status not in INCIDENT_STATUSES:
+        raise UserError(
+            f"unknown status {status!r}", fix=f"use one of {', '.join(INCIDENT_STATUSES)}"
+        )
+
+
+def new_incident_in(
+    uow: UnitOfWork,
+    *,
+    title: str,
+    severity: str | None = None,
+    services: tuple[str, ...] = (),
+    customer_visible: bool = False,
+    actor: str,
+    now: dt.datetime,
+    reason: str = "incident.create",
+) -> Incident:
+    """Create an incident inside an already open unit of work (ingest uses this too)."""
+    title = " ".join(title.split())
+    if not title:
+        raise UserError("the incident title is empty", fix="give a one-line title")
+    _check(severity, None)
+    incident = uow.incidents.add(
+        NewIncident(
+            slug=unique_slug(uow.incidents, title, now.date()),
+            title=title[:300],
+            severity=severity,
+            services=tuple(dict.fromkeys(s for s in services if s)),
+            customer_visible=customer_visible,
+        ),
+        now,
+    )
+    uow.audit.add(
+        at=now,
+        actor=actor,
+        action=reason,
+        incident_id=incident.id,
+        detail={"slug": incident.slug, "title": incident.title},
+    )
+    return incident
+
+
+def create_incident(
+    uow: UnitOfWork,
+    *,
+    title: str,
+    severity: str | None = None,
+    services: tuple[str, ...] = (),
+    customer_visible: bool = False,
+    actor: str = "hindsight",
+) -> Incident:
+    with uow:
+        incident = new_incident_in(
+            uow,
+            title=title,
+            severity=severity,
+            services=services,
+            customer_visible=customer_visible,
+            actor=actor,
+            now=utc_now(),
+        )
+        uow.commit()
+    return incident
+
+
+def get_incident(uow: UnitOfWork, ref: int | str) -> Incident:
+    with uow:
+        return find_incident(uow, ref)
+
+
+def list_incidents(
+    uow: UnitOfWork, *, status: str | None = None, limit: int = 100, offset: int = 0
+) -> list[Incident]:
+    _check(None, status)
+    with uow:
+        return uow.incidents.recent(status=status, limit=limit, offset=offset)
+
+
+def update_incident(
+    uow: UnitOfWork,
+    ref: int | str,
+    *,
+    actor: str = "hindsight",
+    title: str = _UNSET,
+    severity: str | None = _UNSET,
+    status: str = _UNSET,
+    services: tuple[str, ...] = _UNSET,
+    customer_visible: bool = _UNSET,
+) -> Incident:
+    """Change the named fields (the others stay); audited with the before and after."""
+    given: dict[str, Any] = {
+        "title": title,
+        "severity": severity,
+        "status": status,
+        "services": services,
+        "customer_visible": customer_visible,
+    }
+    values = {k: v for k, v in given.items() if v is not _UNSET}
+    _check(severity if severity is not _UNSET else None, status if status is not _UNSET else None)
+    if "title" in values:
+        values["title"] = " ".join(str(values["title"]).split())[:300]
+        if not values["title"]:
+            raise UserError("the incident title is empty", fix="give a one-line title")
+    with uow:
+        incident = find_incident(uow, ref)
+        before = {k: getattr(incident, k) for k in values}
+        changed = {k: v for k, v in values.items() if before[k] != _normal(k, v)}
+        if not changed:
+            return incident
+        now = utc_now()
+        uow.incidents.update(incident.id, changed, now)
+        uow.audit.add(
+            at=now,
+            actor=actor,
+            action="incident.update",
+            incident_id=incident.id,
+            detail={
+                "before": {k: _plain(before[k]) for k in changed},
+                "after": {k: _plain(v) for k, v in changed.items()},
+            },
+        )
+        updated = find_incident(uow, incident.id)
+        uow.commit()
+    return updated
+
+
+def delete_incident(uow: UnitOfWork, ref: int | str, *, actor: str = "hindsight") -> None:
+    """Delete an incident with its events, payloads and postmortem; the audit log keeps a note."""
+    with uow:
+        incident = find_incident(uow, ref)
+        uow.incidents.delete(incident.id)
+        uow.audit.add(
+            at=utc_now(),
+            actor=actor,
+            action="incident.delete",
+            incident_id=incident.id,
+            detail={"slug": incident.slug, "title": incident.title},
+        )
+        uow.commit()
+
+
+def _normal(key: str, value: Any) -> Any:
+    return tuple(value) if key == "services" else value
+
+
+def _plain(value: Any) -> Any:
+    return list(value) if isinstance(value, tuple) else value

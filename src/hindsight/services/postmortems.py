@@ -1,0 +1,247 @@
+"""Postmortem use cases: start one from the template, read it, save a new version with
+optimistic concurrency, and read its history.
+
+Every save names the version it was based on. The store updates the row only if that version
+is still current (compare-and-set), so of two editors who started from the same version one
+wins and the other gets a `ConflictError`: never a lost update. Every saved version is a
+revision row (who, when, what changed, the diff and the full text); revisions are only ever
+appended.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import replace
+from typing import Any
+
+from hindsight.core.document import Document, HeaderField, parse, render
+from hindsight.core.document.blank import blank_postmortem
+from hindsight.core.document.readers import read_action_items
+from hindsight.core.document.template import SEVERITIES, is_placeholder
+from hindsight.core.errors import UserError
+from hindsight.services.errors import ConflictError, NotFoundError
+from hindsight.services.incidents import find_incident
+from hindsight.services.revisions import describe_changes, unified_diff
+from hindsight.store.records import Incident, Postmortem, Revision, StoredActionItem
+from hindsight.store.unit_of_work import UnitOfWork, utc_now
+
+MAX_MARKDOWN_CHARS = 8 * 1024 * 1024
+
+
+def template_for(incident: Incident) -> str:
+    """The seed template filled in with what the incident already knows."""
+    day = (incident.milestones.detected_at or incident.created_at).date()
+    severity = incident.severity if incident.severity in SEVERITIES else None
+    document = blank_postmortem(incident.title, severity=severity, date=day)
+    if incident.services:
+        document = _set_field(document, "Services affected", ", ".join(incident.services))
+    return render(document)
+
+
+def start_postmortem(
+    uow: UnitOfWork, ref: int | str, *, author: str, markdown: str | None = None
+) -> Postmortem:
+    """Version 1 of the incident's postmortem: `markdown`, or the template filled in."""
+    with uow:
+        incident = find_incident(uow, ref)
+        existing = uow.postmortems.for_incident(incident.id)
+        if existing is not None:
+            raise ConflictError(
+                f"incident {incident.slug} already has a postmortem (version {existing.version})",
+                current_version=existing.version,
+                fix="edit it instead: hindsight postmortem edit " + incident.slug,
+            )
+        text = template_for(incident) if markdown is None else _checked(markdown)
+        now = utc_now()
+        postmortem = uow.postmortems.add(
+            incident.id,
+            _parsed(text, author, now) | {"version": 1, "created_at": now},
+        )
+        _record(uow, postmortem, None, text, author, now)
+        uow.commit()
+    return postmortem
+
+
+def get_postmortem(uow: UnitOfWork, ref: int | str) -> Postmortem:
+    with uow:
+        return _current(uow, find_incident(uow, ref))
+
+
+def update_postmortem(
+    uow: UnitOfWork, ref: int | str, markdown: str, *, expected_version: int, author: str
+) -> Postmortem:
+    """Save `markdown` as the next version, if `expected_version` is still the current one.
+
+    Saving the text unchanged is not a new version: the current postmortem comes back as is.
+    """
+    text = _checked(markdown)
+    with uow:
+        incident = find_incident(uow, ref)
+        current = _current(uow, incident)
+        if current.version != expected_version:
+            raise _conflict(incident, expected_version, current.version)
+        if current.markdown == text:
+            return current
+        now = utc_now()
+        if not uow.postmortems.update_if_version(
+            current.id, expected_version, _parsed(text, author, now)
+        ):
+            # Someone committed between our read and our write.
+            latest = uow.postmortems.get(current.id)
+            raise _conflict(incident, expected_version, latest.version if latest else 0)
+        updated = uow.postmortems.get(current.id)
+        assert updated is not None
+        _record(uow, updated, current.markdown, text, author, now)
+        uow.commit()
+    return updated
+
+
+def postmortem_history(uow: UnitOfWork, ref: int | str) -> list[Revision]:
+    """Every saved version, oldest first."""
+    with uow:
+        return uow.postmortems.revisions(_current(uow, find_incident(uow, ref)).id)
+
+
+def revision(uow: UnitOfWork, ref: int | str, version: int) -> Revision:
+    for found in postmortem_history(uow, ref):
+        if found.version == version:
+            return found
+    raise NotFoundError(f"the postmortem of {ref} has no version {version}")
+
+
+def action_items(uow: UnitOfWork, ref: int | str | None = None) -> list[StoredActionItem]:
+    """The action items of one incident's postmortem, or of every postmortem."""
+    with uow:
+        incident_id = None if ref is None else find_incident(uow, ref).id
+        return uow.postmortems.action_items(incident_id=incident_id)
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def _current(uow: UnitOfWork, incident: Incident) -> Postmortem:
+    found = uow.postmortems.for_incident(incident.id)
+    if found is None:
+        raise NotFoundError(
+            f"incident {incident.slug} has no postmortem yet",
+            fix=f"start one: hindsight postmortem edit {incident.slug}",
+        )
+    return found
+
+
+def _conflict(incident: Incident, expected: int, current: int) -> ConflictError:
+    return ConflictError(
+        f"the postmortem of {incident.slug} is at version {current}, "
+        f"but this change was based on version {expected}",
+        current_version=current,
+        fix="reload the current version, merge your change into it and save again",
+    )
+
+
+def _checked(markdown: str) -> str:
+    if len(markdown) > MAX_MARKDOWN_CHARS:
+        raise UserError(
+            f"the postmortem is {len(markdown):,} characters; at most "
+            f"{MAX_MARKDOWN_CHARS:,} are accepted",
+            fix="move logs and attachments out of the Markdown into reference links",
+        )
+    if "\x00" in markdown:
+        raise UserError("the postmortem contains NUL characters", fix="save it as UTF-8 text")
+    return markdown
+
+
+def _parsed(markdown: str, author: str, now: dt.datetime) -> dict[str, Any]:
+    document = parse(markdown)
+    return {
+        "markdown": markdown,
+        "title": _clip(document.description, 300),
+        "status": _clip(_value(document, "Status"), 32),
+        "severity": _clip(_value(document, "Severity"), 32),
+        "incident_date": _clip(_value(document, "Date of incident"), 32),
+        "fields": {f.key or f.label: f.value for f in document.header},
+        "updated_at": now,
+        "updated_by": author,
+    }
+
+
+def _record(
+    uow: UnitOfWork,
+    postmortem: Postmortem,
+    old: str | None,
+    new: str,
+    author: str,
+    now: dt.datetime,
+) -> None:
+    changes = describe_changes(old, new)
+    uow.postmortems.add_revision(
+        Revision(
+            postmortem_id=postmortem.id,
+            version=postmortem.version,
+            author=author,
+            created_at=now,
+            markdown=new,
+            diff=unified_diff(
+                old or "", new, old_version=postmortem.version - 1, new_version=postmortem.version
+            ),
+            changes=changes,
+        )
+    )
+    uow.postmortems.replace_action_items(postmortem.id, _items(postmortem, new))
+    uow.audit.add(
+        at=now,
+        actor=author,
+        action="postmortem.create" if old is None else "postmortem.update",
+        incident_id=postmortem.incident_id,
+        detail={"version": postmortem.version, "changes": list(changes)},
+    )
+
+
+def _items(postmortem: Postmortem, markdown: str) -> list[StoredActionItem]:
+    out: list[StoredActionItem] = []
+    for item in read_action_items(parse(markdown)):
+        if not item.action.strip() or _template_text(item.action):
+            continue  # the template's example rows are not work anyone owns
+        out.append(
+            StoredActionItem(
+                postmortem_id=postmortem.id,
+                incident_id=postmortem.incident_id,
+                position=len(out) + 1,
+                action=item.action,
+                owner=_clip(_real(item.owner), 200),
+                type=_clip(_real(item.type), 40),
+                due=_clip(_real(item.due), 40),
+                tracking=_real(item.tracking),
+                done=item.done,
+            )
+        )
+    return out
+
+
+def _template_text(text: str) -> bool:
+    """The template's example text: `<verb-led description>`, `<…>`, `…` (a whole cell in
+    angle brackets is a placeholder even when it happens to look like an HTML tag)."""
+    stripped = text.strip()
+    return is_placeholder(stripped) or (
+        stripped.startswith("<") and stripped.endswith(">") and "://" not in stripped
+    )
+
+
+def _value(document: Document, key: str) -> str | None:
+    value = document.field_value(key)
+    return None if value is None or is_placeholder(value) else value
+
+
+def _real(value: str | None) -> str | None:
+    return None if value is None or _template_text(value) else value
+
+
+def _clip(value: str | None, limit: int) -> str | None:
+    return None if value is None else value[:limit]
+
+
+def _set_field(document: Document, key: str, value: str) -> Document:
+    front = tuple(
+        replace(item, value=value) if isinstance(item, HeaderField) and item.key == key else item
+        for item in document.front
+    )
+    return Document(front, document.sections)

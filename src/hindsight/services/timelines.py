@@ -1,0 +1,64 @@
+"""The stored timeline of an incident, and the milestones and durations kept on the incident."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from hindsight.core.events import Event
+from hindsight.core.timeline import Milestones as CoreMilestones
+from hindsight.core.timeline import Timeline, build_timeline
+from hindsight.services.incidents import find_incident
+from hindsight.store.records import Durations, Incident, Milestones
+from hindsight.store.unit_of_work import UnitOfWork
+
+
+@dataclass(frozen=True)
+class IncidentTimeline:
+    incident: Incident
+    timeline: Timeline
+
+
+def incident_timeline(uow: UnitOfWork, ref: int | str) -> IncidentTimeline:
+    """Every stored event of the incident, built into the merged, de-duplicated timeline with
+    its milestones and durations."""
+    with uow:
+        incident = find_incident(uow, ref)
+        found = list(uow.events.for_incident(incident.id))
+    return IncidentTimeline(incident, build_timeline(found))
+
+
+def refresh_milestones(uow: UnitOfWork, incident_id: int, now: dt.datetime) -> None:
+    """Recompute the incident's milestone and duration columns (inside an open uow)."""
+    candidates = uow.events.milestone_candidates(incident_id)
+    milestones, durations = to_records(build_timeline(candidates).milestones)
+    uow.incidents.set_milestones(incident_id, milestones, durations, now)
+
+
+def to_records(found: CoreMilestones) -> tuple[Milestones, Durations]:
+    def at(event: Event | None) -> dt.datetime | None:
+        return event.at if event is not None else None
+
+    def seconds(delta: dt.timedelta | None) -> float | None:
+        return delta.total_seconds() if delta is not None else None
+
+    cause = found.suspected_cause
+    spans = found.durations
+    return (
+        Milestones(
+            cause_at=cause.event.at if cause else None,
+            detected_at=at(found.first_detection),
+            paged_at=at(found.first_page),
+            acknowledged_at=at(found.acknowledged),
+            mitigated_at=at(found.mitigated),
+            resolved_at=at(found.resolved),
+            cause_candidate=f"{cause.event.text} — {cause.reasoning}" if cause else None,
+        ),
+        Durations(
+            detection_gap_s=seconds(spans.detection_gap),
+            time_to_acknowledge_s=seconds(spans.detection_to_ack),
+            time_to_mitigate_s=seconds(spans.detection_to_mitigation),
+            time_to_resolve_s=seconds(spans.detection_to_resolution),
+            impact_s=seconds(spans.impact_window),
+        ),
+    )
