@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from hindsight import __version__
-from hindsight.cli import console, document, timeline
+from hindsight.cli import console, document, lint, timeline
 
 app = typer.Typer(
     name="hindsight",
@@ -36,6 +36,7 @@ def main_options(
 # Each command module registers its commands on the app; one line per module.
 document.register(app)
 timeline.register(app)
+lint.register(app)
 
 
 def main() -> None:
