@@ -191,7 +191,7 @@ def test_slack_bad_day_file_names_the_file_inside_the_export() -> None:
     with pytest.raises(SourceError) as caught:
         SOURCES["slack"].parse("export.zip", zip_files(files))
     assert caught.value.file == "export.zip:inc/2026-03-15.json" and caught.value.field == "[0].ts"
-    with pytest.raises(SourceError, match="channels.json is missing"):
+    with pytest.raises(SourceError, match=r"channels\.json is missing"):
         SOURCES["slack"].parse("export.zip", zip_files({"users.json": b"[]"}))
     with pytest.raises(SourceError, match="not a readable zip"):
         SOURCES["slack"].parse("export.zip", b"PK\x03\x04garbage")

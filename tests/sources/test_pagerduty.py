@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-from dataclasses import replace
 import datetime as dt
+from dataclasses import replace
 
 from hindsight.core.events import UTC, Event, EventKind
 from hindsight.core.timeline import build_timeline

@@ -15,20 +15,23 @@ from hindsight.core.events import Event
 
 
 def dedupe(events: Iterable[Event]) -> list[Event]:
-    by_key: dict[str, Event] = {}
-    for event in events:
-        kept = by_key.get(event.key)
-        # `is` first: a re-import hands us the very same objects, and ranking is not free.
-        if kept is None or (kept is not event and event.rank() < kept.rank()):
+    events = list(events)
+    # Comprehensions rather than one loop with branches: on a million-event storm this is the
+    # difference between a fraction of the sort's time and several times it.
+    by_key = {e.key: e for e in events}
+    for event in [e for e in events if by_key[e.key] is not e]:
+        kept = by_key[event.key]
+        if kept != event and event.rank() < kept.rank():
             by_key[event.key] = event
-    survivors = by_key.values()
+    survivors = list(by_key.values())
+    with_fact = [e for e in survivors if e.fact is not None]
+    if not with_fact:
+        return survivors
     by_fact: dict[str, Event] = {}
-    for event in survivors:
-        if event.fact is None:
-            continue
-        kept = by_fact.get(event.fact)
-        if kept is None or event.rank() < kept.rank():
-            by_fact[event.fact] = event
-    if not by_fact:
-        return list(survivors)
+    for event in with_fact:
+        fact = event.fact
+        assert fact is not None
+        held = by_fact.get(fact)
+        if held is None or event.rank() < held.rank():
+            by_fact[fact] = event
     return [e for e in survivors if e.fact is None or by_fact[e.fact] is e]

@@ -10,6 +10,7 @@ postmortem quotes: the detection gap (cause → detection), and detection → ac
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_left
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -65,54 +66,62 @@ class Milestones:
 
 def find_milestones(events: Sequence[Event]) -> Milestones:
     """Milestones of `events`, which are de-duplicated and merged into order."""
-    detection = next((e for e in events if e.kind in DETECTION_KINDS), None)
-    if detection is None:
-        return Milestones(resolved=_last(events, EventKind.RESOLVED))
-    after = [e for e in events if e.order >= detection.order]
-    affected = sorted({s for e in events if e.kind in DETECTION_KINDS for s in e.services})
-    cause = _suspected_cause(events, detection, affected)
-    start_from = cause.event.order if cause else None
-    condition = next(
-        (
-            e
-            for e in events
-            if e.kind is EventKind.CONDITION
-            and e.order < detection.order
-            and (start_from is None or e.order > start_from)
-        ),
-        None,
-    )
-    page = next((e for e in events if e.kind is EventKind.PAGE_TRIGGERED), None)
+    # One pass to index positions by kind; every question below is then a lookup or a bisect
+    # on a short list, not another pass over a million-event storm.
+    at: dict[EventKind, list[int]] = {kind: [] for kind in EventKind}
+    for index, event in enumerate(events):
+        at[event.kind].append(index)
+
+    def first(kind: EventKind, start: int = 0) -> Event | None:
+        positions = at[kind]
+        i = bisect_left(positions, start)
+        return events[positions[i]] if i < len(positions) else None
+
+    def last(kind: EventKind, start: int, subject: str | None = None) -> Event | None:
+        for position in reversed(at[kind]):
+            if position < start:
+                return None
+            if subject is None or events[position].subject == subject:
+                return events[position]
+        return None
+
+    starts = [at[kind][0] for kind in DETECTION_KINDS if at[kind]]
+    if not starts:
+        return Milestones(resolved=last(EventKind.RESOLVED, 0))
+    det = min(starts)
+    detection = events[det]
+    service_sets = {events[i].services for kind in DETECTION_KINDS for i in at[kind]}
+    affected = sorted({s for services in service_sets for s in services})
+    changes = sorted(i for kind in CHANGE_KINDS for i in at[kind] if i < det)
+    cause = _suspected_cause([events[i] for i in changes], detection, affected)
+    after_cause = 0
+    if cause is not None:
+        after_cause = next(i for i in changes if events[i] is cause.event) + 1
+    condition = first(EventKind.CONDITION, after_cause)
+    if condition is not None and condition.order >= detection.order:
+        condition = None
+    page = first(EventKind.PAGE_TRIGGERED)
     # The page that started the response defines the incident: its resolution is the
     # incident's, even if a side alert in another tool was closed later.
     resolved = (
-        (_last_about(after, EventKind.RESOLVED, page.subject) if page and page.subject else None)
-        or _last(after, EventKind.RESOLVED)
-        or _last(after, EventKind.ALERT_RESOLVED)
+        (last(EventKind.RESOLVED, det, page.subject) if page and page.subject else None)
+        or last(EventKind.RESOLVED, det)
+        or last(EventKind.ALERT_RESOLVED, det)
     )
     return Milestones(
         suspected_cause=cause,
         impact_start=condition or detection,
         first_detection=detection,
         first_page=page,
-        acknowledged=next((e for e in after if e.kind is EventKind.ACKNOWLEDGED), None),
-        mitigated=next((e for e in after if e.kind is EventKind.MITIGATION), None),
+        acknowledged=first(EventKind.ACKNOWLEDGED, det),
+        mitigated=first(EventKind.MITIGATION, det),
         resolved=resolved,
     )
 
 
-def _last(events: Sequence[Event], kind: EventKind) -> Event | None:
-    return next((e for e in reversed(events) if e.kind is kind), None)
-
-
-def _last_about(events: Sequence[Event], kind: EventKind, subject: str) -> Event | None:
-    return next((e for e in reversed(events) if e.kind is kind and e.subject == subject), None)
-
-
 def _suspected_cause(
-    events: Sequence[Event], detection: Event, affected: list[str]
+    before: list[Event], detection: Event, affected: list[str]
 ) -> SuspectedCause | None:
-    before = [e for e in events if e.kind in CHANGE_KINDS and e.order < detection.order]
     touching = [e for e in before if set(e.services) & set(affected)] if affected else before
     if not touching:
         return None

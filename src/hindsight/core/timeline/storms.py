@@ -47,18 +47,21 @@ def collapse(events: Sequence[Event], window: dt.timedelta = DEFAULT_WINDOW) -> 
     counts: list[int] = []
     lasts: list[dt.datetime] = []
     open_storms: dict[tuple[EventKind, str], int] = {}
+    find = open_storms.get
+    storm_kinds = STORM_KINDS
     for event in events:
-        if event.kind in STORM_KINDS and event.subject is not None:
+        at = event.at
+        if event.kind in storm_kinds and event.subject is not None:
             group = (event.kind, event.subject)
-            index = open_storms.get(group)
-            if index is not None and event.at - lasts[index] <= window:
+            index = find(group)
+            if index is not None and at - lasts[index] <= window:
                 counts[index] += 1
-                lasts[index] = event.at
+                lasts[index] = at
                 continue
             open_storms[group] = len(firsts)
         firsts.append(event)
         counts.append(1)
-        lasts.append(event.at)
+        lasts.append(at)
     return [
         Entry(first, count, last if count > 1 else None)
         for first, count, last in zip(firsts, counts, lasts, strict=True)
