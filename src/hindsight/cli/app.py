@@ -5,7 +5,7 @@ from __future__ import annotations
 import typer
 
 from hindsight import __version__
-from hindsight.cli import console, document, lint, timeline
+from hindsight.cli import analyze, console, document, importing, lint, timeline
 
 app = typer.Typer(
     name="hindsight",
@@ -37,6 +37,8 @@ def main_options(
 document.register(app)
 timeline.register(app)
 lint.register(app)
+importing.register(app)
+analyze.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,79 @@
+"""`hindsight analyze`: patterns across a folder of postmortems, as a reliability roadmap."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+
+from hindsight.cli import console
+from hindsight.cli.console import handle_errors
+from hindsight.cli.importing import imported
+from hindsight.core.analysis import Analysis, analyze, record_from_import
+from hindsight.core.errors import UserError
+from hindsight.fileio import atomic_write
+from hindsight.report.roadmap_html import render_html
+from hindsight.report.roadmap_json import render_json
+from hindsight.report.roadmap_md import render_markdown
+
+_RENDERERS: dict[str, Callable[[Analysis], str]] = {
+    "md": render_markdown,
+    "html": render_html,
+    "json": render_json,
+}
+
+
+def _date(value: str | None, option: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{option} {value!r} is not a date", fix="write it as YYYY-MM-DD") from None
+
+
+@handle_errors
+def analyze_command(
+    path: Path = typer.Argument(Path("."), help="A folder of postmortems (or one file)."),
+    since: str | None = typer.Option(
+        None, "--since", help="Only incidents on or after YYYY-MM-DD."
+    ),
+    format: str = typer.Option("md", "--format", help="md, html or json."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="File to write."),
+    handoff: list[str] = typer.Option(
+        [], "--handoff", help="On-call handoff time, HH:MM UTC; repeat for several."
+    ),
+    today: str | None = typer.Option(None, "--today", help="Date to measure ages from."),
+) -> None:
+    """Find the patterns across incidents and write a reliability roadmap."""
+    render = _RENDERERS.get(format)
+    if render is None:
+        raise UserError(f"unknown format {format!r}", fix="use --format md, html or json")
+    since_date = _date(since, "--since")
+    today_date = _date(today, "--today") or dt.date.today()
+    records = []
+    warnings = 0
+    for file, result in imported([path]):
+        warnings += sum(1 for f in result.findings if f.level.value == "warning")
+        name = str(file.relative_to(path)) if path.is_dir() else str(file)
+        records.append(record_from_import(result, name))
+    if not records:
+        raise UserError("no Markdown postmortems found", where=str(path))
+    analysis = analyze(records, today=today_date, handoffs=handoff, since=since_date)
+    text = render(analysis)
+    console.err.print(
+        f"analysed {len(analysis.records)} incidents ({warnings} import warnings; "
+        f"see `hindsight import` for details)",
+        markup=False,
+    )
+    if output is None:
+        console.out.print(text, markup=False, end="")
+    else:
+        atomic_write(output, text)
+        console.err.print(f"wrote {output}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("analyze")(analyze_command)
