@@ -12,7 +12,7 @@ import os
 import pytest
 
 from hindsight.core.events import from_dict
-from hindsight.sources import SOURCES, detect_source
+from hindsight.sources import SOURCES, Source, detect_source
 from tests.sources.helpers import PAYLOADS, as_json, evidence
 
 SAMPLES = evidence()
@@ -36,8 +36,9 @@ def test_source_is_detected_from_the_payload_shape(source: str, name: str, data:
     assert detect_source(name, data).name == source
 
 
-def test_every_source_has_sample_evidence() -> None:
+def test_every_source_has_sample_evidence_and_implements_the_protocol() -> None:
     assert {s for s, _, _ in SAMPLES} == set(SOURCES)
+    assert all(isinstance(s, Source) and s.name == name for name, s in SOURCES.items())
 
 
 def test_every_expected_file_has_a_payload() -> None:

@@ -45,7 +45,9 @@ def get_source(name: str) -> Source:
         return SOURCES[name]
     except KeyError:
         raise SourceError(
-            f"unknown source {name!r}; known: {', '.join(sorted(SOURCES))}", where="--source"
+            f"unknown source {name!r}",
+            where="--source",
+            fix=f"use one of {', '.join(sorted(SOURCES))}",
         ) from None
 
 
@@ -55,7 +57,7 @@ def detect_source(name: str, data: bytes) -> Source:
         if source.detect(name, data):
             return source
     raise SourceError(
-        "cannot tell which tool this payload is from; name it with --source "
-        f"({', '.join(sorted(SOURCES))})",
+        "cannot tell which tool this payload is from",
         where=name,
+        fix=f"name it with --source ({', '.join(sorted(SOURCES))})",
     )

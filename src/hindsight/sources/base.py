@@ -20,14 +20,17 @@ MAX_PAYLOAD_BYTES = 64 * 1024 * 1024
 class SourceError(InputError):
     """A payload that is not what its source sends: names the file and the field, and why."""
 
-    def __init__(self, what: str, *, where: str, field: str | None = None) -> None:
+    def __init__(
+        self,
+        what: str,
+        *,
+        where: str,
+        field: str | None = None,
+        fix: str = "pass the payload exactly as the tool sent or exported it",
+    ) -> None:
         self.file = where
         self.field = field
-        super().__init__(
-            f"{field}: {what}" if field else what,
-            where=where,
-            fix="pass the payload exactly as the tool sent or exported it",
-        )
+        super().__init__(f"{field}: {what}" if field else what, where=where, fix=fix)
 
 
 @runtime_checkable

@@ -45,14 +45,17 @@ class ColumnMapping:
         unknown = sorted(set(pairs) - set(FIELDS))
         if unknown:
             raise SourceError(
-                f"unknown field(s) {', '.join(unknown)}; map any of {', '.join(FIELDS)}",
+                f"unknown field(s) {', '.join(unknown)}",
                 where="--column",
+                fix=f"map any of {', '.join(FIELDS)}",
             )
         # dataclasses.replace keeps the defaults of every field not named.
         changes: dict[str, Any] = {k: v or None for k, v in pairs.items()}
         for required in ("at", "text"):
             if required in changes and changes[required] is None:
-                raise SourceError(f"{required} needs a column name", where="--column")
+                raise SourceError(
+                    f"{required} needs a column name", where="--column", fix=f"{required}=COLUMN"
+                )
         return dataclasses.replace(cls(), **changes)
 
 

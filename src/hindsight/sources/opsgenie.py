@@ -52,6 +52,7 @@ class OpsgenieSource:
             if action == "Create"
             else epoch(updated_raw, name, "alert.updatedAt", unit="ns")
         )
+        stamp = alert["createdAt"] if action == "Create" else updated_raw  # as sent: exact
         kind = ACTIONS.get(action, EventKind.OTHER)
         tiny = opt_text(alert, "tinyId", name, "alert") or alert_id[:8]
         username = opt_text(alert, "username", name, "alert")
@@ -76,7 +77,7 @@ class OpsgenieSource:
                 at=at,
                 source=self.name,
                 kind=kind,
-                key=f"opsgenie:{alert_id}:{action}:{updated_raw if action != 'Create' else ''}",
+                key=f"opsgenie:{alert_id}:{action}:{stamp}",
                 text=words,
                 actor=actor
                 or (
