@@ -56,6 +56,9 @@ _NOT_PEOPLE = frozenset(
     )
 )
 
+_LEADING = frozenset(
+    words("because when then and but so after since while if as meanwhile later also the")
+)
 _MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z0-9][A-Za-z0-9_-]{1,38})\b")
 _WORD = r"[A-Z][a-zà-ÿ]+(?:[-'][A-Z][a-zà-ÿ]+)?"
 _SUBJECT_VERB = re.compile(
@@ -104,6 +107,10 @@ def causal_subjects(text: str, known_keys: frozenset[str]) -> Iterator[Mention]:
         if verb not in CAUSAL_VERBS:
             continue
         subject = match.group("subject")
+        start = match.start("subject")
+        first_word, _, rest = subject.partition(" ")
+        if rest and first_word.casefold() in _LEADING:  # "Because Bob merged it"
+            subject, start = rest, start + len(first_word) + 1
         key = subject.casefold()
         first = key.split()[0]
         if subject.startswith("@"):
@@ -114,7 +121,7 @@ def causal_subjects(text: str, known_keys: frozenset[str]) -> Iterator[Mention]:
             confidence = 0.75
         else:
             continue
-        yield Mention(subject, match.start("subject"), match.end("subject"), verb, confidence)
+        yield Mention(subject, start, match.end("subject"), verb, confidence)
 
 
 def named(text: str, known: frozenset[str]) -> Iterator[Mention]:

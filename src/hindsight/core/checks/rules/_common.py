@@ -33,6 +33,20 @@ def template_texts() -> frozenset[str]:
     return frozenset(texts)
 
 
+@cache
+def template_cells() -> frozenset[str]:
+    """Cells of the template's tables ("<verb-led description>" reads as an HTML tag)."""
+    from hindsight.core.document.model import Table
+    from hindsight.core.document.parse import parse
+
+    cells: set[str] = set()
+    for section in parse(TEMPLATE).sections:
+        for block in section.blocks:
+            if isinstance(block, Table):
+                cells.update(c.strip() for row in block.rows for c in row)
+    return frozenset(cells)
+
+
 def is_content(block: Block) -> bool:
     """True when the block says something the author wrote (not a comment, guidance or `<…>`)."""
     text = block_text(block)

@@ -11,7 +11,7 @@ from hindsight.core.checks.context import Context
 from hindsight.core.checks.diagnostic import Severity
 from hindsight.core.checks.registry import register
 from hindsight.core.checks.rule import Finding, Rule, RuleOptions, at
-from hindsight.core.checks.rules._common import heading_line
+from hindsight.core.checks.rules._common import heading_line, template_cells
 from hindsight.core.checks.text import words
 from hindsight.core.document.model import Span, Table
 from hindsight.core.document.template import (
@@ -36,7 +36,8 @@ def rows(ctx: Context) -> Iterator[Row]:
         for index, row in enumerate(table.rows):
             if all(is_placeholder(c) or c.strip() in ("", "…", "...") for c in row):
                 continue
-            if action is not None and action < len(row) and contains_placeholder(row[action]):
+            cell = row[action].strip() if action is not None and action < len(row) else ""
+            if cell in template_cells() or contains_placeholder(cell):
                 continue  # the template's own row: ST012 reports it
             cells = {role: row[i].strip() if i < len(row) else "" for role, i in roles.items()}
             yield Row(table, cells, table.row_span(index))

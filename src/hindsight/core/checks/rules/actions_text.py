@@ -9,9 +9,10 @@ from hindsight.core.checks.context import Context
 from hindsight.core.checks.diagnostic import Severity
 from hindsight.core.checks.registry import register
 from hindsight.core.checks.rule import Finding, Option, Rule, RuleOptions, at
+from hindsight.core.checks.rules._common import template_cells
 from hindsight.core.checks.text import words
 from hindsight.core.document.readers import ActionItem
-from hindsight.core.document.template import contains_placeholder, is_placeholder
+from hindsight.core.document.template import contains_placeholder
 
 _NOT_VERBS = frozenset(
     words(
@@ -38,8 +39,8 @@ _FIRST = re.compile(r"[A-Za-z][A-Za-z'-]*")
 
 def _action_texts(ctx: Context) -> Iterator[ActionItem]:
     for item in ctx.actions:
-        text = item.action
-        if text.strip() and not is_placeholder(text) and not contains_placeholder(text):
+        text = item.action.strip()
+        if text and text not in template_cells() and not contains_placeholder(text):
             yield item
 
 

@@ -164,14 +164,13 @@ class SectionOrder(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
-        latest = -1
-        latest_title = ""
+        # Compare neighbours only: one section out of place is one finding, not one per section.
+        previous: tuple[int, str] | None = None
         for kind, section in ctx.document.known_sections():
             order = section_order(kind)
-            if order < latest:
-                yield at(section.span, f"'{section.heading}' should come before '{latest_title}'")
-            elif order > latest:
-                latest, latest_title = order, section.heading
+            if previous is not None and order < previous[0]:
+                yield at(section.span, f"'{section.heading}' should come before '{previous[1]}'")
+            previous = (order, section.heading)
 
 
 @register
@@ -197,16 +196,14 @@ class FieldOrder(Rule):
     severity = Severity.WARNING
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
-        latest = -1
-        latest_label = ""
+        previous: tuple[int, str] | None = None
         for item in ctx.document.header:
             if item.key is None:
                 continue
             order = field_order(item.key)
-            if order < latest:
-                yield at(item.span, f"'{item.label}' should come before '{latest_label}'")
-            elif order > latest:
-                latest, latest_label = order, item.label
+            if previous is not None and order < previous[0]:
+                yield at(item.span, f"'{item.label}' should come before '{previous[1]}'")
+            previous = (order, item.label)
 
 
 @register
