@@ -12,6 +12,7 @@ declaration ("All times PDT.") moves into the timeline. Every step is reported a
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass
 
 from hindsight.core.document.model import (
@@ -68,6 +69,21 @@ def reshape(document: Document) -> tuple[Document, tuple[ImportFinding, ...]]:
             timeline.blocks[:0] = zone_lines
         else:
             preamble.extend(zone_lines)
+    if SectionKind.ACTION_ITEMS not in kinds:
+        promised = _promises([*preamble, *(b for s in sections for b in s.blocks)])
+        if promised:
+            found.append(
+                _info(
+                    f.ACTIONS_FROM_PROSE,
+                    f'{len(promised.items)} "we will" sentences listed as action items',
+                    promised.span,
+                )
+            )
+            sections.append(
+                _Out(
+                    TITLES[SectionKind.ACTION_ITEMS], 2, [promised], None, SectionKind.ACTION_ITEMS
+                )
+            )
     if preamble:
         if SectionKind.SUMMARY not in kinds:
             span = preamble[0].span
@@ -129,6 +145,26 @@ def _front(
         else:
             preamble.append(item)
     return front, extra, preamble, zones
+
+
+_PROMISE = re.compile(
+    r"(?:^|(?<=[.!?]\s))((?:we will|we'll|we’ll|we are going to|we plan to|going forward,? we)"
+    r"\b[^.!?]*[.!?]?)",
+    re.IGNORECASE,
+)
+
+
+def _promises(blocks: list[Block]) -> BulletList | None:
+    """Sentences that promise follow-up work ("We'll add …"), as a list of action items."""
+    items: list[ListItem] = []
+    for block in blocks:
+        if isinstance(block, Paragraph):
+            text = " ".join(block.text.split("\n"))
+            for match in _PROMISE.finditer(text):
+                items.append(ListItem(match.group(1).strip(), None, block.span))
+    if not items:
+        return None
+    return BulletList(tuple(items), span=items[0].span)
 
 
 def _plain_fields(block: Paragraph) -> tuple[list[HeaderField], Paragraph | None]:
@@ -274,13 +310,18 @@ def _sections(sections: tuple[Section, ...], found: list[ImportFinding]) -> list
                     f.SECTION_MAPPED, f"heading {section.heading!r} read as {title!r}", section.span
                 )
             )
-            if alias is None:  # the wording says more than the template's title: keep it
+            if not _exact(section.heading, kind):  # the wording says more: keep it
                 blocks.insert(0, Paragraph(f"**{section.heading}**", section.span))
         target = _Out(title, 2, blocks, section.span, kind)
         by_kind[kind] = target
         out.append(target)
         stack.append(_Frame(section.level, target, True, False, len(out)))
     return out
+
+
+def _exact(heading: str, kind: SectionKind) -> bool:
+    spec = next(s for s in SECTIONS if s.kind is kind)
+    return normalise_label(heading) in {normalise_label(t) for t in (spec.title, *spec.aliases)}
 
 
 def _labelled(section: Section) -> list[Block]:

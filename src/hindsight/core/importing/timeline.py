@@ -50,6 +50,7 @@ def collect(document: Document, year_hint: int | None = None) -> TimelineSource:
             if section.kind is not SectionKind.TIMELINE:
                 continue
             inside = section.level
+            note(section.heading, section.span.start if section.span else None)
         elif section.level <= inside:
             break
         else:

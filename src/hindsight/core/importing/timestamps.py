@@ -197,6 +197,10 @@ def place(
                     row.line,
                 )
             )
+        if stamp.date is not None and current is not None and stamp.date < current:
+            found.append(
+                _warn(f.OUT_OF_ORDER, "this row is dated before the one above it", row.line)
+            )
         if stamp.date is not None:
             if current is not None and stamp.date != current:
                 previous = None if stamp.date > current else previous
