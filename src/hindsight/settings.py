@@ -49,6 +49,12 @@ class Settings(BaseSettings):
         "$EDITOR).",
     )
 
+    user: str = Field(
+        default="hindsight",
+        validation_alias=AliasChoices("HINDSIGHT_USER", "USER", "LOGNAME", "USERNAME"),
+        description="Who the CLI records as the author of revisions and audit entries.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:

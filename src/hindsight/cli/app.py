@@ -5,7 +5,18 @@ from __future__ import annotations
 import typer
 
 from hindsight import __version__
-from hindsight.cli import analyze, console, document, importing, lint, timeline
+from hindsight.cli import (
+    analyze,
+    console,
+    database,
+    document,
+    importing,
+    incidents,
+    ingesting,
+    lint,
+    postmortems,
+    timeline,
+)
 
 app = typer.Typer(
     name="hindsight",
@@ -37,6 +48,10 @@ def main_options(
 document.register(app)
 timeline.register(app)
 lint.register(app)
+incidents.register(app)
+ingesting.register(app)
+postmortems.register(app)
+database.register(app)
 importing.register(app)
 analyze.register(app)
 

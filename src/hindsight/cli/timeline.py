@@ -11,6 +11,7 @@ from rich.table import Table
 
 from hindsight.cli import console
 from hindsight.cli.console import handle_errors
+from hindsight.cli.incidents import is_incident_ref, stored_events
 from hindsight.core.document import render
 from hindsight.core.document.model import BulletList, Document, ListItem, Section
 from hindsight.core.errors import InputError, UserError
@@ -85,7 +86,9 @@ def _mapping(columns: list[str]) -> ColumnMapping | None:
 
 @handle_errors
 def timeline(
-    files: list[Path] = typer.Argument(..., help="Evidence files or folders (Slack exports)."),
+    files: list[Path] = typer.Argument(
+        ..., help="Evidence files or folders (Slack exports), or a stored incident's id or slug."
+    ),
     source: str | None = typer.Option(
         None, "--source", help="The tool every file is from (default: detect from each payload)."
     ),
@@ -104,8 +107,9 @@ def timeline(
     zone = _zone(tz)
     mapping = _mapping(column)
     chosen: Source | None = get_source(source) if source else None
-    events: list[Event] = []
-    for name, data in read_payloads(files):
+    stored = len(files) == 1 and not files[0].exists() and is_incident_ref(str(files[0]))
+    events: list[Event] = stored_events(str(files[0])) if stored else []
+    for name, data in [] if stored else read_payloads(files):
         adapter = chosen or detect_source(name, data)
         if mapping is not None and adapter.name == "generic":
             adapter = GenericSource(mapping)

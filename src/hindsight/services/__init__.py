@@ -8,6 +8,7 @@ these and nothing below them.
     exporting.py    one incident as Markdown or JSON
 """
 
+from hindsight.store.engine import open_store
 from hindsight.store.records import (
     AuditEntry,
     Durations,
@@ -28,4 +29,5 @@ __all__ = [
     "Revision",
     "StoredActionItem",
     "UnitOfWork",
+    "open_store",
 ]

@@ -17,7 +17,7 @@ from hindsight.store.unit_of_work import UnitOfWork, utc_now
 _UNSET: Any = object()
 
 
-def slugify(text: str, limit: int = 60) -> str:
+def slugify(text: str, limit: int = 48) -> str:
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     words = re.findall(r"[a-z0-9]+", ascii_text.lower())
     slug = "-".join(words)[:limit].strip("-")
@@ -68,6 +68,7 @@ def new_incident_in(
     actor: str,
     now: dt.datetime,
     reason: str = "incident.create",
+    day: dt.date | None = None,
 ) -> Incident:
     """Create an incident inside an already open unit of work (ingest uses this too)."""
     title = " ".join(title.split())
@@ -76,7 +77,7 @@ def new_incident_in(
     _check(severity, None)
     incident = uow.incidents.add(
         NewIncident(
-            slug=unique_slug(uow.incidents, title, now.date()),
+            slug=unique_slug(uow.incidents, title, day or now.date()),
             title=title[:300],
             severity=severity,
             services=tuple(dict.fromkeys(s for s in services if s)),

@@ -252,6 +252,7 @@ def _new_incident(
         actor=actor,
         now=now,
         reason="incident.open",
+        day=alarm.at.date(),
     )
 
 

@@ -72,10 +72,20 @@ def backend(engine: Engine) -> str:
 def open_store(url: str, *, migrate: bool = True, **options: Any) -> Engine:
     """An engine on `url` with the schema brought up to date (the start-up path)."""
     engine = create_engine(url, **options)
-    if migrate:
-        try:
+    try:
+        if migrate:
             upgrade(engine)
-        except BaseException:
-            engine.dispose()
-            raise
+        else:
+            with engine.connect():
+                pass
+    except sa.exc.OperationalError as error:
+        engine.dispose()
+        raise ConfigError(
+            f"cannot open the database: {str(error.orig or error).strip().splitlines()[0]}",
+            where="HINDSIGHT_DATABASE_URL",
+            fix="check the URL, that the server is running, and that the path is writable",
+        ) from None
+    except BaseException:
+        engine.dispose()
+        raise
     return engine

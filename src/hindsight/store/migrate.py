@@ -51,3 +51,11 @@ def upgrade_connection(
     before = current(connection)
     command.upgrade(alembic_config(connection), revision)
     return before, current(connection)
+
+
+def upgrade_bind(
+    bind: Engine | Connection, revision: str = "head"
+) -> tuple[str | None, str | None]:
+    if isinstance(bind, Connection):
+        return upgrade_connection(bind, revision)
+    return upgrade(bind, revision)

@@ -1,0 +1,133 @@
+"""`hindsight postmortem edit|show|history` and `hindsight export`: postmortems in the store."""
+
+from __future__ import annotations
+
+import json
+import shlex
+import subprocess
+import tempfile
+from pathlib import Path
+
+import typer
+
+from hindsight.cli import console
+from hindsight.cli.console import handle_errors
+from hindsight.cli.store_session import session
+from hindsight.core.errors import UserError
+from hindsight.services.errors import ConflictError, NotFoundError
+from hindsight.services.exporting import export_json, export_markdown
+from hindsight.services.postmortems import (
+    get_postmortem,
+    postmortem_history,
+    start_postmortem,
+    update_postmortem,
+)
+
+postmortem_app = typer.Typer(
+    name="postmortem",
+    help="The postmortem of a stored incident: edit, show, history.",
+    no_args_is_help=True,
+)
+
+
+@postmortem_app.command("edit")
+@handle_errors
+def edit(incident: str = typer.Argument(..., help="Incident id or slug.")) -> None:
+    """Open the postmortem in $EDITOR (starting it from the template); saving makes a revision."""
+    with session() as s:
+        try:
+            current = get_postmortem(s.uow, incident)
+        except NotFoundError:
+            current = start_postmortem(s.uow, incident, author=s.settings.user)
+            console.err.print(f"started the postmortem of {incident} (version 1)", markup=False)
+        with tempfile.TemporaryDirectory(prefix="hindsight-") as folder:
+            path = Path(folder) / f"postmortem-v{current.version}.md"
+            path.write_text(current.markdown, encoding="utf-8")
+            _run_editor(s.settings.editor, path)
+            text = path.read_text(encoding="utf-8")
+            try:
+                saved = update_postmortem(
+                    s.uow,
+                    incident,
+                    text,
+                    expected_version=current.version,
+                    author=s.settings.user,
+                )
+            except ConflictError:
+                rescue = Path.cwd() / f"postmortem-{incident}-yours.md"
+                rescue.write_text(text, encoding="utf-8")
+                console.err.print(f"your text is saved in {rescue}", markup=False)
+                raise
+    if saved.version == current.version:
+        console.out.print(f"no change (version {saved.version})", markup=False)
+    else:
+        console.out.print(f"saved version {saved.version}", markup=False)
+
+
+def _run_editor(editor: str, path: Path) -> None:
+    command = [*shlex.split(editor), str(path)]
+    try:
+        completed = subprocess.run(command, check=False)
+    except OSError as error:
+        raise UserError(
+            f"cannot start the editor {editor!r} ({error.strerror})",
+            fix="set $EDITOR (or $HINDSIGHT_EDITOR) to an editor command",
+        ) from None
+    if completed.returncode != 0:
+        raise UserError(
+            f"the editor exited with status {completed.returncode}; nothing was saved",
+            fix="save and quit the editor normally to keep your changes",
+        )
+
+
+@postmortem_app.command("show")
+@handle_errors
+def show(incident: str = typer.Argument(..., help="Incident id or slug.")) -> None:
+    """Print the current postmortem Markdown."""
+    with session() as s:
+        console.out.print(get_postmortem(s.uow, incident).markdown, markup=False, end="")
+
+
+@postmortem_app.command("history")
+@handle_errors
+def history(
+    incident: str = typer.Argument(..., help="Incident id or slug."),
+    diff: bool = typer.Option(False, "--diff", help="Show each version's diff."),
+) -> None:
+    """Every saved version: who, when, what changed."""
+    with session() as s:
+        revisions = postmortem_history(s.uow, incident)
+    for revision in revisions:
+        when = revision.created_at.isoformat(timespec="seconds")
+        console.out.print(
+            f"v{revision.version}  {when}  {revision.author}: {'; '.join(revision.changes)}",
+            markup=False,
+        )
+        if diff:
+            console.out.print(revision.diff, markup=False, end="")
+
+
+@handle_errors
+def export(
+    incident: str = typer.Argument(..., help="Incident id or slug."),
+    format: str = typer.Option("md", "--format", help="md or json."),
+    output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+) -> None:
+    """An incident out of the store: the postmortem as Markdown, or everything as JSON."""
+    if format not in ("md", "json"):
+        raise UserError(f"unknown format {format!r}", where="--format", fix="use md or json")
+    with session() as s:
+        if format == "md":
+            text = export_markdown(s.uow, incident)
+        else:
+            text = json.dumps(export_json(s.uow, incident), indent=2, ensure_ascii=False) + "\n"
+    if output is None:
+        console.out.print(text, markup=False, end="")
+    else:
+        output.write_text(text, encoding="utf-8")
+        console.err.print(f"wrote {output}", markup=False)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(postmortem_app)
+    app.command()(export)
