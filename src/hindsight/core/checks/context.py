@@ -11,8 +11,10 @@ from hindsight.core.checks.options import LintOptions
 from hindsight.core.checks.people import header_people
 from hindsight.core.checks.vocab import Vocabulary, vocabulary
 from hindsight.core.document.model import (
+    Block,
     BulletList,
     Document,
+    HeaderField,
     Paragraph,
     Section,
     Span,
@@ -59,10 +61,58 @@ class Context:
     def __init__(self, document: Document, options: LintOptions) -> None:
         self.document = document
         self.options = options
+        self._blocks: dict[SectionKind, tuple[Block, ...]] = {}
+        self.memo: dict[str, object] = {}  # readings a rule family computes once per document
+
+    @cached_property
+    def _fields(self) -> dict[str, HeaderField]:
+        out: dict[str, HeaderField] = {}
+        for item in self.document.header:
+            key = item.key  # resolving the label is the costly part: once per field
+            if key is not None:
+                out.setdefault(key, item)
+        return out
+
+    def field(self, key: str) -> HeaderField | None:
+        return self._fields.get(key)
+
+    def field_value(self, key: str) -> str | None:
+        found = self._fields.get(key)
+        return found.value if found else None
+
+    @cached_property
+    def kinds(self) -> tuple[SectionKind | None, ...]:
+        """The kind of each section, in order (resolved once; headings are free text)."""
+        return tuple(section.kind for section in self.document.sections)
+
+    def known_sections(self) -> list[tuple[SectionKind, Section]]:
+        return [
+            (kind, section)
+            for kind, section in zip(self.kinds, self.document.sections, strict=True)
+            if kind is not None
+        ]
+
+    def section_blocks(self, kind: SectionKind) -> tuple[Block, ...]:
+        """Like `Document.section_blocks`, from the resolved kinds."""
+        found = self._blocks.get(kind)
+        if found is None:
+            out: list[Block] = []
+            inside: Section | None = None
+            for own, section in zip(self.kinds, self.document.sections, strict=True):
+                if inside is None:
+                    if own is kind:
+                        inside = section
+                        out.extend(section.blocks)
+                elif section.level > inside.level and own is None:
+                    out.extend(section.blocks)
+                else:
+                    break
+            found = self._blocks[kind] = tuple(out)
+        return found
 
     @cached_property
     def status(self) -> str | None:
-        value = self.document.field_value("Status")
+        value = self.field_value("Status")
         return normalise_label(value) if value else None
 
     @cached_property
@@ -72,7 +122,7 @@ class Context:
 
     @cached_property
     def incident_date(self) -> dt.date | None:
-        value = (self.document.field_value("Date of incident") or "").strip()
+        value = (self.field_value("Date of incident") or "").strip()
         try:
             return dt.date.fromisoformat(value[:10])
         except ValueError:
@@ -109,12 +159,12 @@ class Context:
 
     @cached_property
     def action_tables(self) -> tuple[tuple[Table, dict[str, int]], ...]:
-        blocks = self.document.section_blocks(SectionKind.ACTION_ITEMS)
+        blocks = self.section_blocks(SectionKind.ACTION_ITEMS)
         return tuple((b, column_roles(b.header)) for b in blocks if isinstance(b, Table))
 
     @cached_property
     def people(self) -> frozenset[str]:
-        values = [self.document.field_value(key) or "" for key in PEOPLE_FIELDS]
+        values = [self.field_value(key) or "" for key in PEOPLE_FIELDS]
         return header_people(v for v in values if "<" not in v)
 
     @cached_property
@@ -122,7 +172,10 @@ class Context:
         return frozenset(p.casefold() for p in self.people)
 
     def section(self, kind: SectionKind) -> Section | None:
-        return self.document.section(kind)
+        for own, section in zip(self.kinds, self.document.sections, strict=True):
+            if own is kind:
+                return section
+        return None
 
     def vocabulary(self, kind: str) -> Vocabulary:
         return vocabulary(kind, self.options.extra_terms, self.options.disabled_terms)
@@ -131,10 +184,10 @@ class Context:
     def _prose(self) -> tuple[Prose, ...]:
         out: list[Prose] = []
         current: SectionKind | None = None
-        for section in self.document.sections:
+        for kind, section in zip(self.kinds, self.document.sections, strict=True):
             # Unknown subsections belong to the known section above them.
-            if section.kind is not None or section.level <= 2:
-                current = section.kind
+            if kind is not None or section.level <= 2:
+                current = kind
             for block in section.blocks:
                 out.extend(_block_prose(current, block))
         return tuple(out)

@@ -209,7 +209,7 @@ _NEGATION = re.compile(
     r"isn’t|wasn’t|don’t|doesn’t|didn’t)\b",
     re.IGNORECASE,
 )
-_CLAUSE_BREAK = re.compile(r"[.;:!?,()\[\]—–]|\s-\s|\bbut\b", re.IGNORECASE)
+_CLAUSE_BREAK = re.compile(r"[.;:!?,()\[\]—–|]|\s-\s|\bbut\b|\n\s*\n", re.IGNORECASE)
 _NEGATION_WORDS = 6
 
 
@@ -268,7 +268,14 @@ class Vocabulary:
             by_text.setdefault(_normal(term.term), term)
         self._terms = by_text
         ordered = sorted(by_text, key=len, reverse=True)
-        source = "|".join(_pattern(t) for t in ordered) or r"(?!x)x"
+        # A lookahead on the possible first letters rejects most positions before the
+        # alternation is tried: much faster over long prose.
+        firsts = sorted(
+            {c for t in ordered for c in (t[0], t[0].upper(), "’" if t[0] == "'" else t[0])}
+        )
+        first = "[" + "".join(re.escape(c) for c in firsts) + "]"
+        alternation = "|".join(_pattern(t) for t in ordered)
+        source = f"(?={first})(?:{alternation})" if ordered else r"(?!x)x"
         self._regex = re.compile(source, re.IGNORECASE)
 
     def __len__(self) -> int:
@@ -293,7 +300,7 @@ class Vocabulary:
 
 
 def _person_before(before: str, people: frozenset[str]) -> bool:
-    words = re.findall(r"[\w'’-]+", before.split(".")[-1])
+    words = re.findall(r"[\w'’-]+", re.split(r"[.|]|\n\s*\n", before)[-1])
     while words and words[-1].casefold() in _SKIPPED_BEFORE:
         words.pop()
     if not words:

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import cast
 
 from hindsight.core.checks.context import Context
 from hindsight.core.checks.diagnostic import Severity
@@ -29,8 +30,15 @@ class Row:
     span: Span | None
 
 
-def rows(ctx: Context) -> Iterator[Row]:
+def rows(ctx: Context) -> list[Row]:
     """Rows of the action tables, without the template's `<name> | <…>` rows."""
+    found = ctx.memo.get("action-rows")
+    if found is None:
+        found = ctx.memo["action-rows"] = list(_rows(ctx))
+    return cast(list[Row], found)
+
+
+def _rows(ctx: Context) -> Iterator[Row]:
     for table, roles in ctx.action_tables:
         action = roles.get("action")
         for index, row in enumerate(table.rows):

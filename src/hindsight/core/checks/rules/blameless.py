@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from hindsight.core.checks.context import Context, Prose
@@ -38,16 +39,24 @@ class _VocabularyRule(Rule):
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         vocab = ctx.vocabulary(self.kind)
-        for piece in _prose(ctx, opts):
-            for hit in vocab.find(piece.text, people=ctx.people_keys):
-                line, column = piece.position(hit.start)
-                yield Finding(
-                    line,
-                    hit.term.message,
-                    column,
-                    suggestion=hit.term.suggestion,
-                    confidence=hit.term.confidence,
-                )
+        pieces = list(_prose(ctx, opts))
+        # One scan over all the prose (pieces joined by blank lines) instead of one per piece.
+        starts: list[int] = []
+        position = 0
+        for piece in pieces:
+            starts.append(position)
+            position += len(piece.text) + 2
+        joined = "\n\n".join(piece.text for piece in pieces)
+        for hit in vocab.find(joined, people=ctx.people_keys):
+            index = bisect_right(starts, hit.start) - 1
+            line, column = pieces[index].position(hit.start - starts[index])
+            yield Finding(
+                line,
+                hit.term.message,
+                column,
+                suggestion=hit.term.suggestion,
+                confidence=hit.term.confidence,
+            )
 
 
 @register

@@ -34,7 +34,7 @@ class _AllowedValue(Rule):
     allowed: tuple[str, ...]
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
-        item = ctx.document.field(self.key)
+        item = ctx.field(self.key)
         if item is None or not _filled(item):
             return
         if _compact(item.value) not in {_compact(a) for a in self.allowed}:
@@ -143,7 +143,7 @@ class InvalidDate(Rule):
     summary = "Date of incident is not a real YYYY-MM-DD date"
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
-        item = ctx.document.field("Date of incident")
+        item = ctx.field("Date of incident")
         if item is None or not _filled(item):
             return
         token = item.value.strip().split()[0] if item.value.strip() else ""
@@ -190,7 +190,7 @@ class InvalidDuration(Rule):
     summary = "Duration is not written hh:mm"
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
-        item = ctx.document.field("Duration")
+        item = ctx.field("Duration")
         if item is None or not _filled(item) or duration_minutes(item.value) is not None:
             return
         words = _WORDS.match(item.value.strip())
@@ -227,7 +227,7 @@ class DurationMismatch(Rule):
     options = (Option("tolerance-minutes", 15, "Allowed difference in minutes."),)
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
-        item = ctx.document.field("Duration")
+        item = ctx.field("Duration")
         stated = duration_minutes(item.value) if item else None
         if item is None or stated is None:
             return
@@ -281,7 +281,7 @@ class LinkNotUrl(Rule):
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         for key in ("Slack link", "Status page", "Issue tracker"):
-            item = ctx.document.field(key)
+            item = ctx.field(key)
             if item is None or not _filled(item) or contains_placeholder(item.value):
                 continue
             value = item.value

@@ -14,7 +14,7 @@ from hindsight.core.document.template import SectionKind, contains_placeholder
 
 
 def _filled(ctx: Context) -> bool:
-    return has_content(ctx.document.section_blocks(SectionKind.ROOT_CAUSE))
+    return has_content(ctx.section_blocks(SectionKind.ROOT_CAUSE))
 
 
 @register

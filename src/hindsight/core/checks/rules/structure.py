@@ -91,14 +91,14 @@ class MissingHeaderField(Rule):
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         wanted = [(spec.key if (spec := field_spec(k)) else k) for k in opts.strings("fields")]
-        missing = [key for key in wanted if ctx.document.field(key) is None]
+        missing = [key for key in wanted if ctx.field(key) is None]
         if wanted and len(missing) == len(wanted):
             # A document without the template header: one finding, not a dozen.
             names = ", ".join(missing)
             yield Finding(_header_line(ctx), f"no template header fields ({names})")
             return
         for key in wanted:
-            item = ctx.document.field(key)
+            item = ctx.field(key)
             if item is None:
                 yield Finding(_header_line(ctx), f"header field '{key}' is missing")
             elif not item.value.strip():
@@ -132,7 +132,7 @@ class MissingSection(Rule):
     options = (Option("sections", tuple(s.title for s in SECTIONS), "Sections that are required."),)
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
-        present = {kind for kind, _ in ctx.document.known_sections()}
+        present = {kind for kind, _ in ctx.known_sections()}
         for title in opts.strings("sections"):
             spec = section_spec(title)
             if spec is not None and spec.kind not in present:
@@ -166,7 +166,7 @@ class SectionOrder(Rule):
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         # Compare neighbours only: one section out of place is one finding, not one per section.
         previous: tuple[int, str] | None = None
-        for kind, section in ctx.document.known_sections():
+        for kind, section in ctx.known_sections():
             order = section_order(kind)
             if previous is not None and order < previous[0]:
                 yield at(section.span, f"'{section.heading}' should come before '{previous[1]}'")
@@ -268,14 +268,14 @@ class EmptySection(Rule):
     completeness = True
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
-        sections = ctx.document.sections
+        sections, kinds = ctx.document.sections, ctx.kinds
         for index, section in enumerate(sections):
-            if section.kind is None or section.kind is SectionKind.WENT_WELL:
+            if kinds[index] is None or kinds[index] is SectionKind.WENT_WELL:
                 continue
             blocks = list(section.blocks)
-            for nested in sections[index + 1 :]:  # unknown subsections belong to this one
-                if nested.kind is not None or nested.level <= section.level:
-                    break
+            for offset, nested in enumerate(sections[index + 1 :], start=index + 1):
+                if kinds[offset] is not None or nested.level <= section.level:
+                    break  # unknown subsections belong to this one; anything else ends it
                 blocks.extend(nested.blocks)
             if not has_content(tuple(blocks)):
                 yield Finding(heading_line(section), f"section '{section.heading}' is empty")

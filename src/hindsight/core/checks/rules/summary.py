@@ -25,7 +25,7 @@ def sentences(text: str) -> int:
 
 
 def _summary(ctx: Context) -> list[Prose]:
-    blocks = ctx.document.section_blocks(SectionKind.SUMMARY)
+    blocks = ctx.section_blocks(SectionKind.SUMMARY)
     if not any(is_content(b) for b in blocks):
         return []
     return list(ctx.prose(SectionKind.SUMMARY))

@@ -36,7 +36,5 @@ class WentWellEmpty(Rule):
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         section = ctx.section(SectionKind.WENT_WELL)
-        if section is not None and not has_content(
-            ctx.document.section_blocks(SectionKind.WENT_WELL)
-        ):
+        if section is not None and not has_content(ctx.section_blocks(SectionKind.WENT_WELL)):
             yield Finding(heading_line(section), "'What went well' is empty; write what worked")

@@ -39,7 +39,7 @@ class TooFewWhys(Rule):
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         section = ctx.section(SectionKind.FIVE_WHYS)
-        if section is None or not has_content(ctx.document.section_blocks(SectionKind.FIVE_WHYS)):
+        if section is None or not has_content(ctx.section_blocks(SectionKind.FIVE_WHYS)):
             return
         steps = [s for s in ctx.whys if not contains_placeholder(s.answer)]
         least = opts.int("min-steps")
