@@ -42,7 +42,8 @@ _CHANGE = re.compile(
 _RESOLVED = re.compile(
     r"\b(?:resolved|resolves|resolution|recovered|recovers|restored|mitigated|back\s+to\s+normal|"
     r"all[- ]clear|closed|fixed|healthy|returned\s+to\s+normal|incident\s+(?:ended|over)|"
-    r"back\s+(?:up|online)|stable|normal\s+operation)\b",
+    r"back\s+(?:up|online)|stable|normal\s+operation|incident\s+(?:ends?|closed?)|close[sd]?|"
+    r"once\s+again|nominal|operational|usual\s+rate)\b",
     re.IGNORECASE,
 )
 
@@ -75,6 +76,10 @@ def is_detection(entry: TimelineEntry) -> bool:
 
 def is_change(entry: TimelineEntry) -> bool:
     return source_class(entry) == "cause" or bool(_CHANGE.search(entry.text))
+
+
+def is_day_line(entry: TimelineEntry) -> bool:
+    return bool(entry.date) and not entry.time and not entry.text
 
 
 def is_resolution(entry: TimelineEntry) -> bool:
@@ -119,8 +124,10 @@ def read(entries: tuple[TimelineEntry, ...]) -> Reading:
     detection = next((i for i, e in enumerate(entries) if is_detection(e)), None)
     cause: int | None = None
     if detection:
-        changes = [i for i in range(detection) if is_change(entries[i])]
-        cause = changes[-1] if changes else 0
+        # A bare date line heads the day's entries; it is neither cause nor detection.
+        before = [i for i in range(detection) if not is_day_line(entries[i])]
+        changes = [i for i in before if is_change(entries[i])]
+        cause = changes[-1] if changes else (before[0] if before else None)
     resolution = len(entries) - 1 if entries and is_resolution(entries[-1]) else None
     return Reading(absolute_minutes(entries), detection, cause, resolution)
 

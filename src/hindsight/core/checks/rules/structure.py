@@ -273,9 +273,9 @@ class EmptySection(Rule):
             if kinds[index] is None or kinds[index] is SectionKind.WENT_WELL:
                 continue
             blocks = list(section.blocks)
-            for offset, nested in enumerate(sections[index + 1 :], start=index + 1):
-                if kinds[offset] is not None or nested.level <= section.level:
-                    break  # unknown subsections belong to this one; anything else ends it
+            for nested in sections[index + 1 :]:
+                if nested.level <= section.level:
+                    break  # deeper headings are this section's own subsections
                 blocks.extend(nested.blocks)
             if not has_content(tuple(blocks)):
                 yield Finding(heading_line(section), f"section '{section.heading}' is empty")

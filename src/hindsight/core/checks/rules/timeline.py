@@ -101,7 +101,7 @@ class InexactTimestamp(Rule):
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         for entry in _entries(ctx):
-            if entry.clock is not None or (entry.date and not entry.time and not entry.text):
+            if entry.clock is not None or chrono.is_day_line(entry):
                 continue  # timed, or a date line that heads the day's entries
             text = entry.raw.strip().lstrip("*_ ")
             if _APPROX.match(text):
@@ -140,16 +140,43 @@ class TimelineOrder(Rule):
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         previous: tuple[str, int] | None = None
+        previous_zone: str | None = None
         last_date = ""
+        headings = _day_headings(ctx)
         for entry in _entries(ctx):
-            last_date = entry.date or last_date
+            line = entry.span.start if entry.span else 0
+            heading_date = max((h for h in headings if h[0] < line), default=(0, ""))[1]
+            last_date = entry.date or max(heading_date, last_date)
             minutes = entry.minutes
             if minutes is None:
                 continue
             key = (last_date, minutes)
-            if previous is not None and key < previous:
-                yield at(entry.span, f"'{entry.time}' is earlier than the entry before it")
-            previous = key
+            zones_differ = bool(entry.zone and previous_zone and entry.zone != previous_zone)
+            if previous is not None and key < previous and not zones_differ:
+                message = f"'{entry.time}' is earlier than the entry before it"
+                if not entry.date and previous[1] - minutes > 12 * 60:
+                    message += "; if a new day began, date the entries (YYYY-MM-DD HH:MM)"
+                yield at(entry.span, message)
+            previous, previous_zone = key, entry.zone or previous_zone
+
+
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+def _day_headings(ctx: Context) -> list[tuple[int, str]]:
+    """(line, date) of subsection headings such as `### 2023-07-20` inside the timeline."""
+    out: list[tuple[int, str]] = []
+    inside: int | None = None
+    for kind, section in zip(ctx.kinds, ctx.document.sections, strict=True):
+        if kind is SectionKind.TIMELINE:
+            inside = section.level
+        elif inside is not None and (kind is not None or section.level <= inside):
+            break
+        elif inside is not None and section.span:
+            found = _ISO_DATE.search(section.heading)
+            if found:
+                out.append((section.span.start, found.group(0)))
+    return out
 
 
 @register
