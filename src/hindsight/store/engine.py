@@ -38,6 +38,9 @@ def create_engine(url: str, **options: Any) -> Engine:
         engine = sa.create_engine(url, **options)
         _configure_sqlite(engine)
         return engine
+    # Bulk inserts go through psycopg's pipelined executemany: one short statement parsed once,
+    # instead of huge multi-row VALUES statements psycopg would re-parse for every batch.
+    options.setdefault("use_insertmanyvalues", False)
     return sa.create_engine(url, pool_pre_ping=True, **options)
 
 

@@ -163,6 +163,22 @@ class EventRepository:
         if not rows:
             return 0
         statement = insert_ignoring(self.connection, events, "incident_id", "key")
+        if self.connection.dialect.name == "postgresql":
+            # psycopg's pipelined executemany (see engine.py) reports no per-row outcome, so
+            # the keys already stored are looked up first; ON CONFLICT still guards a race.
+            by_incident: dict[int, list[str]] = {}
+            for row in rows:
+                by_incident.setdefault(row["incident_id"], []).append(row["key"])
+            known = {
+                (incident, key)
+                for incident, keys in by_incident.items()
+                for key in self.existing_keys(incident, keys)
+            }
+            fresh = [r for r in rows if (r["incident_id"], r["key"]) not in known]
+            fresh = list({(r["incident_id"], r["key"]): r for r in fresh}.values())
+            if fresh:
+                self.connection.execute(statement, fresh)
+            return len(fresh)
         result = self.connection.execute(statement.returning(events.c.id), rows)
         return len(result.all())
 
@@ -180,16 +196,16 @@ class EventRepository:
         for row in result:
             yield mapping.event_from_row(row)
 
-    def milestone_candidates(self, incident_id: int) -> list[Event]:
-        """The events milestones can depend on, with storms thinned: every change and deploy,
-        and of every other (kind, subject) only the first and the last. Bounded by the number
-        of distinct alerts and changes, not by the size of a storm."""
-        first = func.row_number().over(
-            partition_by=(events.c.kind, events.c.subject), order_by=(events.c.at, events.c.id)
-        )
+    def milestone_candidates(self, incident_id: int, *, exact_up_to: int = 20_000) -> list[Event]:
+        """The events the milestones depend on. Up to `exact_up_to` events: all of them. Beyond
+        (a storm), every change and deploy and, of every other (kind, source), only the first
+        and the last — bounded by the kinds of evidence, not by the size of the storm."""
+        if self.count(incident_id) <= exact_up_to:
+            return list(self.for_incident(incident_id))
+        group = (events.c.kind, events.c.source)
+        first = func.row_number().over(partition_by=group, order_by=(events.c.at, events.c.id))
         last = func.row_number().over(
-            partition_by=(events.c.kind, events.c.subject),
-            order_by=(events.c.at.desc(), events.c.id.desc()),
+            partition_by=group, order_by=(events.c.at.desc(), events.c.id.desc())
         )
         ranked = (
             select(events.c.id, first.label("first"), last.label("last"))
@@ -215,8 +231,8 @@ class EventRepository:
 
     def existing_keys(self, incident_id: int, keys: Sequence[str]) -> set[str]:
         found: set[str] = set()
-        for start in range(0, len(keys), 500):
-            part = keys[start : start + 500]
+        for start in range(0, len(keys), 5000):
+            part = keys[start : start + 5000]
             rows = self.connection.execute(
                 select(events.c.key).where(
                     events.c.incident_id == incident_id, events.c.key.in_(part)
