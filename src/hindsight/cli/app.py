@@ -10,6 +10,7 @@ from hindsight.cli import (
     console,
     database,
     document,
+    draft,
     importing,
     incidents,
     ingesting,
@@ -54,6 +55,7 @@ postmortems.register(app)
 database.register(app)
 importing.register(app)
 analyze.register(app)
+draft.register(app)
 
 
 def main() -> None:
