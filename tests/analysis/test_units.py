@@ -79,6 +79,7 @@ def test_action_types_completion_and_overdue() -> None:
     assert [(o.owner, o.overdue) for o in health.overdue_by_owner] == [("ana", 2)]
     assert health.open_ages_days == (182, 31)
     assert health.no_actions == ("c",)
+    assert health.with_open == ("a", "b") and health.with_overdue == ("a", "b")
 
 
 def test_process_health_says_unknown_without_data_and_counts_with_it() -> None:

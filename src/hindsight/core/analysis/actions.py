@@ -34,6 +34,8 @@ class ActionHealth:
     open_ages_days: tuple[int, ...]  # per open item: days since the incident
     overdue_by_owner: tuple[OwnerLoad, ...]
     no_actions: tuple[str, ...]
+    with_open: tuple[str, ...] = ()  # incidents with an item known to be open
+    with_overdue: tuple[str, ...] = ()
 
     @property
     def completion_rate(self) -> float | None:
@@ -55,6 +57,8 @@ def analyse_actions(records: Sequence[IncidentRecord], today: dt.date) -> Action
     no_actions: list[str] = []
     done = known = total = with_actions = 0
     ages: list[int] = []
+    with_open: dict[str, None] = {}
+    with_overdue: dict[str, None] = {}
     overdue: dict[str, list[dt.date]] = {}
     for record in records:
         if not record.actions:
@@ -69,10 +73,13 @@ def analyse_actions(records: Sequence[IncidentRecord], today: dt.date) -> Action
             if action.done is not None:
                 known += 1
                 done += action.done
-            if action.done is False and record.date is not None:
-                ages.append((today - record.date).days)
+            if action.done is False:
+                with_open[record.id] = None
+                if record.date is not None:
+                    ages.append((today - record.date).days)
             if action.done is not True and action.due is not None and action.due < today:
                 overdue.setdefault(action.owner or "(no owner)", []).append(action.due)
+                with_overdue[record.id] = None
     owners = sorted(
         (OwnerLoad(o, len(d), min(d)) for o, d in overdue.items()),
         key=lambda load: (-load.overdue, load.owner),
@@ -87,4 +94,6 @@ def analyse_actions(records: Sequence[IncidentRecord], today: dt.date) -> Action
         tuple(ages),
         tuple(owners),
         tuple(no_actions),
+        tuple(with_open),
+        tuple(with_overdue),
     )

@@ -130,12 +130,12 @@ def _action_items(actions: ActionHealth, add: _Add) -> None:
     if rate is not None and rate < COMPLETION_FLOOR and actions.known_status >= 10:
         add("Action items are not being completed", "actions", "process",
             f"{actions.done} of {actions.known_status} items with a known status are done "
-            f"({rate:.0%})", ())  # fmt: skip
+            f"({rate:.0%})", actions.with_open)  # fmt: skip
     overdue = sum(o.overdue for o in actions.overdue_by_owner)
     if overdue >= 3:
         owners = ", ".join(f"{o.owner} ({o.overdue})" for o in actions.overdue_by_owner[:5])
         add(f"{overdue} action items are overdue", "actions", "process",
-            f"overdue by owner: {owners}", ())  # fmt: skip
+            f"overdue by owner: {owners}", actions.with_overdue)  # fmt: skip
 
 
 def _process_items(process: ProcessHealth, add: _Add) -> None:
