@@ -17,7 +17,7 @@ def test_import_prints_canonical_markdown_and_findings() -> None:
     result = runner.invoke(app, ["import", str(FIXTURES / "setext.md")])
     assert result.exit_code == 0, result.output
     assert "## Timeline\n\nAll times PDT." in result.stdout
-    assert "setext.md:17: IM011 warning" in result.stderr
+    assert "setext.md:17: IP011 warning" in result.stderr
 
 
 def test_import_folder_to_output_folder(tmp_path: Path) -> None:
@@ -37,7 +37,7 @@ def test_import_json() -> None:
     assert document["timeline_rows"] == 5
     assert document["facts"]["date"] == "2024-03-12"
     assert {
-        "code": "IM013",
+        "code": "IP013",
         "level": "info",
         "line": 14,
         "message": "the time of this row is not known",

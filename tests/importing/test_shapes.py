@@ -42,7 +42,7 @@ def test_sre_book_layout() -> None:
     actions = read_action_items(result.document)
     assert [(a.owner, a.type) for a in actions] == [("rowan", "prevent"), ("tamsin", "detect")]
     # The grouping heading "Lessons Learned" is dropped, and says so.
-    assert ("IM003", 38) in codes(result)
+    assert ("IP003", 38) in codes(result)
     assert result.document.field_value("Date of incident") == "2024-04-09"
 
 
@@ -51,9 +51,9 @@ def test_issue_summary_shape_reports_invalid_time_and_missing_date() -> None:
     assert result.sections == ("summary", "timeline", "root_cause", "action_items")
     assert clocks(result) == ["13:10", "13:12", None, "14:40"]
     found = codes(result)
-    assert ("IM012", 11) in found  # 13:55 PM
-    assert ("IM018", 8) in found  # all times approximate
-    assert ("IM015", 9) in found  # times but no date (the title's 3-14-24 is not read as one)
+    assert ("IP012", 11) in found  # 13:55 PM
+    assert ("IP018", 8) in found  # all times approximate
+    assert ("IP015", 9) in found  # times but no date (the title's 3-14-24 is not read as one)
     assert result.facts.date is None
     assert "**Timeline (all times approximate)**" in result.markdown
 
@@ -68,9 +68,9 @@ def test_table_timeline_with_zone_in_header_and_unknown_time() -> None:
     assert result.events[0].zone == "CET"
     assert result.events[0].at == dt.datetime(2024, 3, 12, 8, 0, tzinfo=dt.UTC)
     found = codes(result)
-    assert ("IM013", 14) in found  # --:--
-    assert ("IM011", 15) in found  # dated 12 March after a row dated 13 March
-    assert "IM010" not in {c for c, _ in found}
+    assert ("IP013", 14) in found  # --:--
+    assert ("IP011", 15) in found  # dated 12 March after a row dated 13 March
+    assert "IP010" not in {c for c, _ in found}
     cause = read_root_cause(result.document)
     assert [f.text for f in cause.factors] == [
         "No monitoring of subnet capacity",
@@ -87,7 +87,7 @@ def test_key_events_record_without_headings() -> None:
         "First detected", "Incident declared", "Repaired", "Resolved",
     ]  # fmt: skip
     found = codes(result)
-    assert ("IM006", 8) in found and ("IM010", 9) in found
+    assert ("IP006", 8) in found and ("IP010", 9) in found
     assert result.document.field_value("Reported by") is None  # "Identified" kept as written
     assert any(f.label == "Identified" for f in result.document.header)
     assert read_action_items(result.document)[0].tracking == "#4401"
@@ -103,7 +103,7 @@ def test_blog_with_toml_front_matter_and_date_headings() -> None:
     ] * 2
     assert result.milestones.minutes("cause", "detected") == 11
     assert result.events[-1].at == dt.datetime(2024, 2, 21, 14, 10, tzinfo=dt.UTC)
-    assert ("IM004", 6) in codes(result)  # the intro paragraph became the summary
+    assert ("IP004", 6) in codes(result)  # the intro paragraph became the summary
     assert result.markdown.startswith("+++\ntitle = ")
 
 
@@ -116,8 +116,8 @@ def test_setext_headings_zone_in_preamble_colonless_and_midnight() -> None:
     assert result.events[0].zone == "PDT"
     assert result.events[0].at == dt.datetime(2024, 3, 4, 23, 25, tzinfo=dt.UTC)
     found = codes(result)
-    assert ("IM014", 16) in found  # 23:50 → 00:20 read as the next day
-    assert ("IM011", 17) in found  # 00:10 after 00:20
+    assert ("IP014", 16) in found  # 23:50 → 00:20 read as the next day
+    assert ("IP011", 17) in found  # 00:10 after 00:20
     assert "## Timeline\n\nAll times PDT." in result.markdown
     assert [a.done for a in read_action_items(result.document)] == [False, True]
 
@@ -127,7 +127,7 @@ def test_no_headings_keeps_prose_as_summary_and_lists_promises() -> None:
     assert result.sections == ("summary", "action_items")
     assert result.facts.date == dt.date(2024, 3, 3)
     assert result.facts.duration_minutes == 120
-    assert {"IM021", "IM004", "IM007", "IM019"} <= {c for c, _ in codes(result)}
+    assert {"IP021", "IP004", "IP007", "IP019"} <= {c for c, _ in codes(result)}
     actions = read_action_items(result.document)
     assert [a.action for a in actions] == [
         "We'll add a manual override to our database health checks."

@@ -58,7 +58,7 @@ def test_place_rolls_midnight_and_reports_order_and_zone() -> None:
     assert [e.day for e in events] == [0, 1, 1, 1]
     assert events[1].at == dt.datetime(2024, 2, 1, 0, 10, tzinfo=dt.UTC)
     assert [(f.code, f.line) for f in found] == [
-        ("IM010", 1), ("IM014", 2), ("IM011", 3), ("IM012", 4),
+        ("IP010", 1), ("IP014", 2), ("IP011", 3), ("IP012", 4),
     ]  # fmt: skip
 
 
@@ -66,12 +66,12 @@ def test_declared_zone_converts_to_utc_and_unknown_zone_is_reported() -> None:
     events, found = place([Row("09:00 a", 1)], zone="CEST", base_date=dt.date(2024, 6, 1))
     assert events[0].at == dt.datetime(2024, 6, 1, 7, 0, tzinfo=dt.UTC) and not found
     _, found = place([Row("09:00 a", 1)], zone="XYZT", base_date=None)
-    assert [f.code for f in found] == ["IM017", "IM015"]
+    assert [f.code for f in found] == ["IP017", "IP015"]
 
 
 def test_ambiguous_numeric_date_is_reported() -> None:
     _, found = place([Row("03-04-2025 10:00 - x", 7)], zone="UTC", base_date=None)
-    assert [(f.code, f.line) for f in found] == [("IM016", 7)]
+    assert [(f.code, f.line) for f in found] == [("IP016", 7)]
 
 
 def test_dates_and_durations() -> None:

@@ -34,22 +34,22 @@ class ImportFinding:
 
 
 # One code per kind of finding; a code is never reused for another meaning.
-SECTION_MAPPED = "IM001"  # a heading read as a template section by meaning
-SECTION_MERGED = "IM002"  # a second section of the same kind folded into the first
-CONTAINER_DROPPED = "IM003"  # an empty heading that only grouped mapped subsections
-PREAMBLE_SUMMARY = "IM004"  # prose before the first section kept as the summary
-FIELD_ADDED = "IM005"  # a header fact found elsewhere written as a header field
-KEY_EVENTS = "IM006"  # a bold-labelled bullet record split into fields and sections
-ACTIONS_FROM_PROSE = "IM007"  # "We will…" sentences listed as action items
-NO_ZONE = "IM010"  # timeline times with no time zone anywhere
-OUT_OF_ORDER = "IM011"  # a row earlier than the one before it
-INVALID_TIME = "IM012"  # a time that cannot exist, e.g. 13:55 PM
-UNKNOWN_TIME = "IM013"  # a row whose time is not known, e.g. --:-- or [???]
-MIDNIGHT = "IM014"  # an undated row read as the next day
-NO_DATE = "IM015"  # times, but no date to place them on
-AMBIGUOUS_DATE = "IM016"  # 03-04-2025: March 4 or 3 April
-UNKNOWN_ZONE = "IM017"  # a zone name with no known UTC offset
-APPROXIMATE = "IM018"  # the author says the times are approximate
-NO_TIMELINE = "IM019"  # no timeline rows at all
-BAD_FRONT_MATTER = "IM020"  # front matter that is not valid YAML/TOML
-NO_HEADINGS = "IM021"  # a document without a single heading
+SECTION_MAPPED = "IP001"  # a heading read as a template section by meaning
+SECTION_MERGED = "IP002"  # a second section of the same kind folded into the first
+CONTAINER_DROPPED = "IP003"  # an empty heading that only grouped mapped subsections
+PREAMBLE_SUMMARY = "IP004"  # prose before the first section kept as the summary
+FIELD_ADDED = "IP005"  # a header fact found elsewhere written as a header field
+KEY_EVENTS = "IP006"  # a bold-labelled bullet record split into fields and sections
+ACTIONS_FROM_PROSE = "IP007"  # "We will…" sentences listed as action items
+NO_ZONE = "IP010"  # timeline times with no time zone anywhere
+OUT_OF_ORDER = "IP011"  # a row earlier than the one before it
+INVALID_TIME = "IP012"  # a time that cannot exist, e.g. 13:55 PM
+UNKNOWN_TIME = "IP013"  # a row whose time is not known, e.g. --:-- or [???]
+MIDNIGHT = "IP014"  # an undated row read as the next day
+NO_DATE = "IP015"  # times, but no date to place them on
+AMBIGUOUS_DATE = "IP016"  # 03-04-2025: March 4 or 3 April
+UNKNOWN_ZONE = "IP017"  # a zone name with no known UTC offset
+APPROXIMATE = "IP018"  # the author says the times are approximate
+NO_TIMELINE = "IP019"  # no timeline rows at all
+BAD_FRONT_MATTER = "IP020"  # front matter that is not valid YAML/TOML
+NO_HEADINGS = "IP021"  # a document without a single heading
