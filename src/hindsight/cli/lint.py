@@ -69,7 +69,9 @@ def _merge(
 @handle_errors
 def lint_command(
     paths: list[Path] = typer.Argument(..., help="Markdown postmortems, or folders of them."),
-    format: str = typer.Option("text", "--format", "-f", help="Output format: text, json, sarif or github."),
+    format: str = typer.Option(
+        "text", "--format", "-f", help="Output format: text, json, sarif or github."
+    ),
     fail_on: str | None = typer.Option(
         None,
         "--fail-on",
@@ -197,4 +199,3 @@ def explain(code: str = typer.Argument(..., help="A rule code or name, e.g. AC00
 def register(app: typer.Typer) -> None:
     app.command("lint")(lint_command)
     app.add_typer(rules_app, name="rules")
-
