@@ -29,7 +29,7 @@ from itertools import pairwise
 Point = tuple[float, float]  # (unix seconds, value)
 
 METHOD = (
-    "left Riemann sum over the step: each sample at t counts for [t, t + step) "
+    "left Riemann sum over the {step:g} s step: each sample at t counts for [t, t + {step:g} s) "
     "clipped to the impact window"
 )
 COUNTER_METHOD = "sum of counter increases between samples, a decrease read as a counter reset"
@@ -198,7 +198,7 @@ def figures(metrics: ServiceMetrics, start: float, end: float) -> ImpactFigures:
         failed, total, covered = riemann(
             metrics.error_ratio.points, metrics.request_rate.points, metrics.step, start, end
         )
-        method = f"{METHOD} ({metrics.step:g} s)"
+        method = METHOD.format(step=metrics.step)
     else:
         assert metrics.errors_total is not None and metrics.requests_total is not None
         failed, _ = increase(metrics.errors_total.points, start, end)

@@ -158,4 +158,4 @@ def _method(facts: Facts) -> list[Citation]:
 
 
 def _delta(seconds: float) -> dt.timedelta:
-    return dt.timedelta(seconds=round(seconds))
+    return dt.timedelta(seconds=int(seconds))

@@ -68,10 +68,10 @@ def _refresh_header(
 ) -> tuple[tuple[FrontItem, ...], Proposal | None]:
     stored = _trailer_digest(current.front, HEADER)
     new_digest = header_digest(new.front, DRAFTED_FIELDS)
-    if stored is not None and stored == new_digest:
-        return current.front, None  # nothing new to say
     text = _front_text(new.front)
     if stored is None or header_digest(current.front, DRAFTED_FIELDS) != stored:
+        if stored == new_digest:
+            return current.front, None  # edited, and the draft has nothing new to offer
         reason = "edited since it was drafted" if stored else "not drafted by Hindsight"
         return current.front, Proposal(HEADER, Action.KEPT, reason, text)
     fields = {f.key: f for f in new.front if isinstance(f, HeaderField) and f.key}
@@ -87,6 +87,8 @@ def _refresh_header(
             out.append(new_trailer)
         else:
             out.append(item)
+    if tuple(out) == current.front:
+        return current.front, None
     return tuple(out), Proposal(HEADER, Action.UPDATED, "still as drafted", text)
 
 
@@ -102,8 +104,6 @@ def _refresh_section(
     if current is None:
         return new, Proposal(part, Action.FILLED, "the section was missing", text)
     stored = _trailer_digest(current.blocks, part)
-    if stored is not None and stored == new_digest:
-        return current, None
     template = template_document().section(new.kind) if new.kind else None
     if stored is None:
         if template is not None and current.blocks == template.blocks:
@@ -112,7 +112,11 @@ def _refresh_section(
             )
         return current, Proposal(part, Action.KEPT, "not drafted by Hindsight", text)
     if blocks_digest(current.blocks) != stored:
+        if stored == new_digest:
+            return current, None  # edited, and the draft has nothing new to offer
         return current, Proposal(part, Action.KEPT, "edited since it was drafted", text)
+    if current.blocks == new.blocks:
+        return current, None
     return replace(new, heading=current.heading), Proposal(
         part, Action.UPDATED, "still as drafted", text
     )

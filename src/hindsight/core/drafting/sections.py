@@ -192,18 +192,14 @@ def five_whys_part(facts: Facts) -> Part | None:
 
 
 def action_items_part() -> Part:
-    table = Table(
-        ACTION_COLUMNS,
-        (
-            (
-                "<name>",
-                "<verb-led description>",
-                "prevent / detect / mitigate / process",
-                "YYYY-MM-DD",
-                "<issue link>",
-            ),
-        ),
+    placeholder = (
+        "<name>",
+        "<verb-led description>",
+        "prevent / detect / mitigate / process",
+        "YYYY-MM-DD",
+        "<issue link>",
     )
+    table = Table(ACTION_COLUMNS, (placeholder,), ("",) * len(ACTION_COLUMNS))
     return Part(
         SectionKind.ACTION_ITEMS.value,
         (table, Paragraph(OWNER_REMINDER), Paragraph(ACTION_REMINDER)),
