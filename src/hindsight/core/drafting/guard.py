@@ -37,7 +37,7 @@ FAMILIES = ("SU", "TL", "IM")
 _NUMBER = re.compile(r"\d+(?:[.,:]\d+)*")
 _TOKEN = re.compile(r"[\w@#/.'’-]+")
 _IDENTIFIER = re.compile(r"[\d_@#/]|\w-\w")
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z*\"“(])")
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9*\"“(])")
 
 
 class RephraseError(Exception):
