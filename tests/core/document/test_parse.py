@@ -186,3 +186,8 @@ def test_link_reference_definitions_are_kept_in_place() -> None:
     assert summary is not None
     assert summary.blocks[1] == Raw("[fix]: https://example.com/pull/1")
     assert render(document) == text
+
+
+def test_zones_are_known_abbreviations_not_any_capitalised_word() -> None:
+    timeline = read_timeline(parse("## Timeline\n\n- 14:05 CI runs\n- 14:06 CEST pager\n"))
+    assert [(e.zone, e.text) for e in timeline.entries] == [(None, "CI runs"), ("CEST", "pager")]

@@ -73,3 +73,10 @@ def test_placeholders_are_recognised() -> None:
     assert not is_placeholder("<!-- hindsight: disable=BL001 -->")
     summary = parse(TEMPLATE).section(SectionKind.SUMMARY)
     assert summary is not None
+
+
+def test_template_cells_are_placeholders_but_real_html_is_not() -> None:
+    assert is_placeholder("<verb-led description>")
+    assert is_placeholder("<issue link>")
+    assert not is_placeholder('<a href="https://x">')
+    assert not is_placeholder("<details>")

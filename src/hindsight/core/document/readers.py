@@ -24,13 +24,16 @@ from hindsight.core.document.template import ImpactSpec, SectionKind, impact_spe
 # ---------------------------------------------------------------------------------------------
 # Timeline
 
+# Zone abbreviations a timeline row may carry after its time ("14:05 CI runs" has none).
+_ZONES = "CEST|CET|EEST|EET|WEST|WET|BST|IST|PST|PDT|EST|EDT|CST|CDT|MST|"
+_ZONES += "MDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AEST|AEDT|ACST|AWST|NZST|NZDT|MSK"
 _TIME = re.compile(
     r"""^\s*(?:\*\*|__)?\s*[\[`]?\s*  # "[13:20] …" and "`13:20` …" are common shapes too
     (?:(?P<date>\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2})(?:[T\s,]+|$))?
     (?P<time>(?P<h>\d{1,2}):(?P<m>\d{2})(?::(?P<s>\d{2})(?P<frac>\.\d+)?)?
         (?:\s*(?P<ampm>[AaPp]\.?[Mm]\.?))?
-        (?:\s*(?P<zone>Z|UTC|GMT|[A-Z]{2,5}|[+-]\d{2}:?\d{2}))?)?
-    \s*[\]`]?\s*(?:\*\*|__)?\s*(?:[—–\-:|]+\s*)?""",
+        (?:\s*(?P<zone>Z\b|UTC\b|GMT\b|[+-]\d{2}:?\d{2}\b|(?:ZONES)\b))?)?
+    \s*[\]`]?\s*(?:\*\*|__)?\s*(?:[—–\-:|]+\s*)?""".replace("ZONES", _ZONES),
     re.VERBOSE,
 )
 _SOURCE = re.compile(r"\s*\((?:source:\s*)?(?P<source>[^()]{1,40})\)\s*\.?\s*$", re.IGNORECASE)

@@ -324,8 +324,12 @@ def field_order(key: str) -> int:
     return [f.key for f in HEADER_FIELDS].index(key)
 
 
-_PLACEHOLDER = re.compile(
-    r"^<(?![a-zA-Z][a-zA-Z0-9-]*(\s[^>]*)?/?>$)(?!https?:|mailto:)[^<>]*>$", re.DOTALL
+_PLACEHOLDER = re.compile(r"^<(?!https?:|mailto:|!--)[^<>]*>$", re.DOTALL)
+# Inline HTML a postmortem may really contain; `<name>` or `<verb-led description>` is not HTML.
+_HTML_TAG = re.compile(
+    r"^</?(?:a|abbr|b|br|code|del|details|div|em|hr|i|img|ins|kbd|li|mark|ol|p|pre|s|small|"
+    r"span|strong|sub|summary|sup|table|td|th|tr|u|ul|h[1-6])\b[^<>]*/?>$",
+    re.IGNORECASE,
 )
 _TEMPLATE_VALUES = frozenset(
     {f.placeholder for f in HEADER_FIELDS}
@@ -341,7 +345,7 @@ def is_placeholder(text: str) -> bool:
         return False
     if stripped in _TEMPLATE_VALUES:
         return True
-    return bool(_PLACEHOLDER.match(stripped)) and not stripped.startswith("<!--")
+    return bool(_PLACEHOLDER.match(stripped)) and not _HTML_TAG.match(stripped)
 
 
 def contains_placeholder(text: str) -> bool:
