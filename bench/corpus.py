@@ -8,7 +8,6 @@ they are present, the linter's and the importer's corpus reports run on the same
 
 from __future__ import annotations
 
-import importlib
 import re
 import sys
 from dataclasses import dataclass
@@ -76,13 +75,12 @@ def main(argv: list[str]) -> int:
             print(f"       lost: {line[:100]}")
     print(f"fmt: {len(files) - failures}/{len(files)} files lose nothing and are idempotent")
     status = 1 if failures else 0
-    for name in ("corpus_lint", "corpus_import"):
-        try:
-            module = importlib.import_module(f"bench.{name}")
-        except ModuleNotFoundError:
-            continue
-        print(f"\n== {name}")
-        status |= int(bool(module.main([str(folder)])))
+    from bench import corpus_import, corpus_lint
+
+    print("\n== lint")
+    status |= int(bool(corpus_lint.main([str(folder)])))
+    print("\n== import")
+    status |= int(bool(corpus_import.main(str(folder))))
     return status
 
 
