@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from hindsight.core.document.model import FrontItem
 from hindsight.core.drafting.impact import ImpactFigures, ServiceMetrics, figures
@@ -76,18 +77,22 @@ class Facts:
     def affected(self) -> list[tuple[str, tuple[str, ...]]]:
         """(service, keys of the evidence naming it): the first detection's services first,
         then every other service an alert or page named, then the measured ones."""
+        return list(self._affected)
+
+    @cached_property
+    def _affected(self) -> tuple[tuple[str, tuple[str, ...]], ...]:
         named: dict[str, list[str]] = {}
         detections = [e for e in self.timeline.events if e.kind in DETECTION_KINDS]
         if self.detection is not None:
-            detections.sort(key=lambda e: e is not self.detection)
+            detections.insert(0, self.detection)
         for event in detections:
             for service in event.services:
                 keys = named.setdefault(service, [])
-                if len(keys) < 3:
+                if len(keys) < 3 and event.key not in keys:
                     keys.append(event.key)
         for figure in self.measured:
             named.setdefault(figure.service, []).extend(figure.ids[:1])
-        return [(service, tuple(keys)) for service, keys in named.items()]
+        return tuple((service, tuple(keys)) for service, keys in named.items())
 
 
 def impact_window(timeline: Timeline) -> tuple[dt.datetime, dt.datetime] | None:

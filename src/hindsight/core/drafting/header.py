@@ -44,12 +44,15 @@ def incident_team(facts: Facts) -> list[tuple[str, str]]:
     """(name, key of the first event they acted in): people, not bots, in the response."""
     detection = facts.detection
     seen: dict[str, tuple[str, str]] = {}
+    keys: dict[str, str] = {}
     for event in facts.timeline.events:
         if event.actor is None or event.actor.is_bot or lane_of(event) is Lane.CAUSE:
             continue
         if detection is not None and event.order < detection.order:
             continue
-        person = phrases.person_key(event.actor.name)
+        person = keys.get(event.actor.name)
+        if person is None:
+            person = keys[event.actor.name] = phrases.person_key(event.actor.name)
         held = seen.get(person)
         name = event.actor.name
         if held is None:
