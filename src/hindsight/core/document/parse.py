@@ -32,7 +32,9 @@ from hindsight.core.document.model import (
 )
 from hindsight.core.document.template import field_spec, section_spec
 
-_MD = MarkdownIt("commonmark", {"html": True}).enable("table")
+# Only block structure is needed: block text is taken verbatim from the source, and a heading's
+# inline token keeps its raw content. Skipping inline parsing makes parsing about 2.5x faster.
+_MD = MarkdownIt("commonmark", {"html": True}).enable("table").disable(["inline", "text_join"])
 
 _FIELD_BOLD = re.compile(
     r"^\s*(?:[-*+]\s+)?(?:\*\*|__)(?P<label>[^*_\n]{1,60}?)\s*:\s*(?:\*\*|__)\s*(?P<value>.*?)\s*$"
