@@ -9,8 +9,9 @@ and passes it down.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Literal
 
-from pydantic import AliasChoices, Field, ValidationError, field_validator
+from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from hindsight.core.errors import ConfigError
@@ -55,6 +56,72 @@ class Settings(BaseSettings):
         description="Who the CLI records as the author of revisions and audit entries.",
     )
 
+    # --- the server (`hindsight serve`) ---------------------------------------------------------
+    auth: Literal["token", "none"] = Field(
+        default="token",
+        description="`token`: every API call needs a bearer token (`hindsight token create`). "
+        "`none`: no sign-in, everyone is admin; allowed only on a loopback address.",
+    )
+    load_sample: bool = Field(
+        default=False,
+        description="Load the built-in sample incident and its postmortem at start (idempotent).",
+    )
+    api_max_body_bytes: int = Field(
+        default=10 * 1024 * 1024, ge=1024, description="Largest API request body accepted."
+    )
+    hook_max_body_bytes: int = Field(
+        default=1024 * 1024, ge=1024, description="Largest webhook delivery accepted."
+    )
+    auth_failure_limit: int = Field(
+        default=20,
+        ge=1,
+        description="Failed authentications per client address and window before 429.",
+    )
+    auth_failure_window_s: int = Field(
+        default=60, ge=1, description="The window, in seconds, of `auth_failure_limit`."
+    )
+    log_json: bool | None = Field(
+        default=None, description="JSON log lines (default: when standard error is not a TTY)."
+    )
+    github_secret: SecretStr | None = Field(
+        default=None, description="GitHub webhook secret (X-Hub-Signature-256)."
+    )
+    pagerduty_secrets: SecretStr | None = Field(
+        default=None,
+        description="PagerDuty webhook secrets, comma-separated (several while rotating).",
+    )
+    slack_signing_secret: SecretStr | None = Field(
+        default=None, description="Slack app signing secret (v0 signatures)."
+    )
+    slack_replay_window_s: int = Field(
+        default=300, ge=1, le=3600, description="Oldest Slack request timestamp accepted, seconds."
+    )
+    grafana_secret: SecretStr | None = Field(
+        default=None, description="Grafana contact point HMAC secret (X-Grafana-Alerting-*)."
+    )
+    grafana_replay_window_s: int = Field(
+        default=300, ge=1, le=3600, description="Oldest Grafana signature timestamp accepted."
+    )
+    opsgenie_token: SecretStr | None = Field(
+        default=None, description="Shared token Opsgenie sends in the X-Incident-Token header."
+    )
+    alertmanager_token: SecretStr | None = Field(
+        default=None, description="Bearer token Alertmanager sends (http_config.authorization)."
+    )
+    generic_token: SecretStr | None = Field(
+        default=None, description="Bearer token for POST /hooks/generic."
+    )
+    allow_unsigned: bool = Field(
+        default=False,
+        description="Accept deliveries from every source whose secret is not configured "
+        "(a laptop, never a shared server).",
+    )
+    allow_unsigned_sources: str = Field(
+        default="",
+        description="Comma-separated sources that may deliver unsigned when their secret is not "
+        "configured, e.g. `alertmanager,generic`.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:
@@ -69,6 +136,16 @@ class Settings(BaseSettings):
     @property
     def correlation_window(self) -> dt.timedelta:
         return dt.timedelta(minutes=self.correlation_window_minutes)
+
+    @property
+    def pagerduty_secret_list(self) -> tuple[str, ...]:
+        raw = self.pagerduty_secrets.get_secret_value() if self.pagerduty_secrets else ""
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+
+    def unsigned_allowed(self, source: str) -> bool:
+        """Whether `source` may deliver without a signature when no secret is configured."""
+        names = {part.strip().lower() for part in self.allow_unsigned_sources.split(",")}
+        return self.allow_unsigned or source in names
 
 
 def load_settings() -> Settings:

@@ -16,7 +16,9 @@ from hindsight.cli import (
     ingesting,
     lint,
     postmortems,
+    serve,
     timeline,
+    tokens,
 )
 
 app = typer.Typer(
@@ -56,6 +58,8 @@ database.register(app)
 importing.register(app)
 analyze.register(app)
 draft.register(app)
+serve.register(app)
+tokens.register(app)
 
 
 def main() -> None:

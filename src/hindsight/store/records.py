@@ -137,3 +137,15 @@ class Payload:
     body: bytes
     incident_id: int
     received_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class ApiToken:
+    """An API token as stored: its name and role, never the token itself."""
+
+    id: int
+    name: str
+    role: str
+    created_at: dt.datetime
+    created_by: str
+    revoked_at: dt.datetime | None = None

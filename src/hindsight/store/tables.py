@@ -241,6 +241,19 @@ audit_log = Table(
     Column("detail", JSON, nullable=False),
 )
 
+# API tokens: only a SHA-256 of each token is kept. Not part of backups (credentials stay put).
+api_tokens = Table(
+    "api_tokens",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(200), nullable=False),
+    Column("role", String(16), nullable=False),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_by", String(200), nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+)
+
 # Dump order for backups (parents before children).
 TABLES: tuple[Table, ...] = (
     incidents,

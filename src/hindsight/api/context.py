@@ -1,0 +1,50 @@
+"""What every request can reach: the settings, the engine, the clock, the metrics, the
+failed-authentication limiter. One `AppContext` per `create_app`, kept on `app.state`."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from fastapi import Request
+from sqlalchemy import Engine
+
+from hindsight.api.metrics import Metrics
+from hindsight.api.ratelimit import FailureLimiter
+from hindsight.services import UnitOfWork
+from hindsight.settings import Settings
+
+Clock = Callable[[], float]  # Unix seconds
+
+
+@dataclass
+class AppContext:
+    settings: Settings
+    clock: Clock = time.time
+    metrics: Metrics = field(default_factory=Metrics)
+    limiter: FailureLimiter = field(default_factory=lambda: FailureLimiter(20, 60.0))
+    bound: Engine | None = None  # set when the app starts (or given by the caller)
+
+    @property
+    def engine(self) -> Engine:
+        if self.bound is None:
+            raise RuntimeError("the app has not started: use it inside its lifespan")
+        return self.bound
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine)
+
+
+def get_context(request: Request) -> AppContext:
+    context = request.app.state.hindsight
+    assert isinstance(context, AppContext)
+    return context
+
+
+def get_uow(request: Request) -> UnitOfWork:
+    return get_context(request).uow()
+
+
+def client_address(request: Request) -> str:
+    return request.client.host if request.client else "unknown"

@@ -1,0 +1,48 @@
+"""Prometheus metrics of one app, in a registry of its own (no process-global state)."""
+
+from __future__ import annotations
+
+from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+
+LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
+
+
+class Metrics:
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry(auto_describe=True)
+        self.requests = Counter(
+            "hindsight_http_requests",
+            "HTTP requests by method, route template and status code.",
+            ("method", "route", "status"),
+            registry=self.registry,
+        )
+        self.request_seconds = Histogram(
+            "hindsight_http_request_duration_seconds",
+            "HTTP request latency by route template.",
+            ("route",),
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+        self.deliveries = Counter(
+            "hindsight_webhook_deliveries",
+            "Webhook deliveries by source and outcome (stored, duplicate, unauthorized, "
+            "forbidden, invalid, too_large, rate_limited, unplaced).",
+            ("source", "outcome"),
+            registry=self.registry,
+        )
+        self.events = Counter(
+            "hindsight_webhook_events",
+            "Events received by webhook, by source and whether they were new.",
+            ("source", "outcome"),
+            registry=self.registry,
+        )
+        self.ingest_seconds = Histogram(
+            "hindsight_ingest_duration_seconds",
+            "Time to store one webhook delivery durably, by source.",
+            ("source",),
+            buckets=LATENCY_BUCKETS,
+            registry=self.registry,
+        )
+
+    def exposition(self) -> bytes:
+        return generate_latest(self.registry)

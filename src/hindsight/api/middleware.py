@@ -1,0 +1,141 @@
+"""The server's outer layer, as one plain ASGI middleware (cheap on every request):
+
+- bodies over the limit get 413 (API and webhook routes have their own limits), whether the
+  client announced the size or streams it;
+- an exception no route handled becomes a 500 problem, logged with its traceback once;
+- every request is counted and timed by route template, and logged as one structured line.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from hindsight.api.context import AppContext
+from hindsight.api.logs import server_logger
+from hindsight.api.problems import Problem, problem_response
+
+
+class _TooLarge(Exception):
+    pass
+
+
+class ServerMiddleware:
+    def __init__(self, app: ASGIApp, context: AppContext) -> None:
+        self.app = app
+        self.context = context
+        self.log = server_logger()
+
+    def _limit(self, path: str) -> int:
+        settings = self.context.settings
+        return (
+            settings.hook_max_body_bytes
+            if path.startswith("/hooks/")
+            else (settings.api_max_body_bytes)
+        )
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+        path: str = scope["path"]
+        limit = self._limit(path)
+        state: dict[str, Any] = {"status": 500, "started": False, "too_large": False}
+
+        async def too_large() -> None:
+            problem = Problem(
+                413,
+                f"the request body is larger than {limit:,} bytes",
+                fix="send a smaller body (split the payload), or raise the server's limit",
+                code="content-too-large",
+            )
+            await problem_response(problem, path)(scope, _empty_receive, _sender(send, state))
+
+        declared = _content_length(scope)
+        if declared is not None and declared > limit:
+            await too_large()
+            self._record(scope, state, started)
+            return
+
+        seen = 0
+
+        async def counted_receive() -> Message:
+            nonlocal seen
+            message = await receive()
+            if message["type"] == "http.request":
+                seen += len(message.get("body", b""))
+                if seen > limit:
+                    state["too_large"] = True
+                    raise _TooLarge()
+            return message
+
+        async def guarded_send(message: Message) -> None:
+            if state["too_large"] and not state["started"]:
+                return  # the 413 below replaces whatever the app answered
+            await _sender(send, state)(message)
+
+        try:
+            await self.app(scope, counted_receive, guarded_send)
+        except Exception as error:
+            if state["started"]:
+                raise
+            if not state["too_large"] and not isinstance(error, _TooLarge):
+                self.log.exception("unhandled error", extra={"path": path})
+                problem = Problem(
+                    500,
+                    "the server failed on this request; it was logged",
+                    fix="try again; if it keeps failing, report it with the time of the request",
+                    code="internal-error",
+                )
+                await problem_response(problem, path)(scope, _empty_receive, _sender(send, state))
+        if state["too_large"] and not state["started"]:
+            await too_large()
+        self._record(scope, state, started)
+
+    def _record(self, scope: Scope, state: dict[str, Any], started: float) -> None:
+        elapsed = time.perf_counter() - started
+        route = getattr(scope.get("route"), "path", None) or "unmatched"
+        status = int(state["status"])
+        metrics = self.context.metrics
+        metrics.requests.labels(scope["method"], route, str(status)).inc()
+        metrics.request_seconds.labels(route).observe(elapsed)
+        if self.log.isEnabledFor(20):
+            client = scope.get("client")
+            self.log.info(
+                "request",
+                extra={
+                    "method": scope["method"],
+                    "path": scope["path"],
+                    "route": route,
+                    "status": status,
+                    "duration_ms": round(elapsed * 1000, 2),
+                    "client": client[0] if client else None,
+                },
+            )
+
+
+def _sender(send: Send, state: dict[str, Any]) -> Send:
+    async def forward(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            state["started"] = True
+            state["status"] = message["status"]
+        await send(message)
+
+    return forward
+
+
+async def _empty_receive() -> Message:
+    return {"type": "http.request", "body": b"", "more_body": False}
+
+
+def _content_length(scope: Scope) -> int | None:
+    for name, value in scope.get("headers", ()):
+        if name == b"content-length":
+            try:
+                return int(value)
+            except ValueError:
+                return None
+    return None

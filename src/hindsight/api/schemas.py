@@ -1,0 +1,200 @@
+"""The API's request and response bodies (Pydantic at the edge; the core stays dataclasses)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from hindsight.store.records import ApiToken, Incident, Postmortem, Revision, StoredActionItem
+
+Severity = Literal["SEV-1", "SEV-2", "SEV-3"]
+Status = Literal["open", "mitigated", "resolved", "closed"]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class IncidentIn(Strict):
+    title: str = Field(min_length=1, max_length=300, pattern=r"\S")
+    severity: Severity | None = None
+    services: list[str] = Field(default_factory=list, max_length=50)
+    customer_visible: bool = False
+
+
+class IncidentPatch(Strict):
+    title: str | None = Field(default=None, min_length=1, max_length=300, pattern=r"\S")
+    severity: Severity | None = None
+    status: Status | None = None
+    services: list[str] | None = Field(default=None, max_length=50)
+    customer_visible: bool | None = None
+
+
+class IncidentOut(BaseModel):
+    id: int
+    slug: str
+    title: str
+    severity: str | None
+    status: str
+    services: list[str]
+    customer_visible: bool
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    milestones: dict[str, Any]
+    durations_seconds: dict[str, float | None]
+    url: str
+    api_url: str
+
+    @classmethod
+    def of(cls, incident: Incident) -> IncidentOut:
+        m = incident.milestones
+        d = incident.durations
+        return cls(
+            id=incident.id,
+            slug=incident.slug,
+            title=incident.title,
+            severity=incident.severity,
+            status=incident.status,
+            services=list(incident.services),
+            customer_visible=incident.customer_visible,
+            created_at=incident.created_at,
+            updated_at=incident.updated_at,
+            milestones={
+                "cause_at": m.cause_at,
+                "detected_at": m.detected_at,
+                "paged_at": m.paged_at,
+                "acknowledged_at": m.acknowledged_at,
+                "mitigated_at": m.mitigated_at,
+                "resolved_at": m.resolved_at,
+                "cause_candidate": m.cause_candidate,
+            },
+            durations_seconds=dict(vars(d)),
+            url=f"/incidents/{incident.slug}",
+            api_url=f"/api/v1/incidents/{incident.slug}",
+        )
+
+
+class IncidentPage(BaseModel):
+    items: list[IncidentOut]
+    limit: int
+    offset: int
+    next_offset: int | None
+
+
+class PostmortemOut(BaseModel):
+    incident: str
+    version: int
+    markdown: str
+    title: str | None
+    status: str | None
+    severity: str | None
+    incident_date: str | None
+    fields: dict[str, str]
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    updated_by: str
+    document: dict[str, Any] | None = None
+
+    @classmethod
+    def of(cls, slug: str, postmortem: Postmortem) -> PostmortemOut:
+        return cls(
+            incident=slug,
+            version=postmortem.version,
+            markdown=postmortem.markdown,
+            title=postmortem.title,
+            status=postmortem.status,
+            severity=postmortem.severity,
+            incident_date=postmortem.incident_date,
+            fields=dict(postmortem.fields),
+            created_at=postmortem.created_at,
+            updated_at=postmortem.updated_at,
+            updated_by=postmortem.updated_by,
+        )
+
+
+class PostmortemIn(Strict):
+    markdown: str = Field(max_length=8 * 1024 * 1024)
+
+
+class RevisionOut(BaseModel):
+    version: int
+    author: str
+    created_at: dt.datetime
+    changes: list[str]
+    diff: str | None = None
+    markdown: str | None = None
+
+    @classmethod
+    def of(cls, revision: Revision, *, full: bool = False) -> RevisionOut:
+        return cls(
+            version=revision.version,
+            author=revision.author,
+            created_at=revision.created_at,
+            changes=list(revision.changes),
+            diff=revision.diff if full else None,
+            markdown=revision.markdown if full else None,
+        )
+
+
+class ActionItemOut(BaseModel):
+    incident_id: int
+    position: int
+    action: str
+    owner: str | None
+    type: str | None
+    due: str | None
+    tracking: str | None
+    done: bool | None
+
+    @classmethod
+    def of(cls, item: StoredActionItem) -> ActionItemOut:
+        return cls(
+            incident_id=item.incident_id,
+            position=item.position,
+            action=item.action,
+            owner=item.owner,
+            type=item.type,
+            due=item.due,
+            tracking=item.tracking,
+            done=item.done,
+        )
+
+
+class TokenIn(Strict):
+    name: str = Field(min_length=1, max_length=200, pattern=r"\S")
+    role: Literal["viewer", "editor", "admin"]
+
+
+class TokenOut(BaseModel):
+    id: int
+    name: str
+    role: str
+    created_at: dt.datetime
+    created_by: str
+    revoked_at: dt.datetime | None
+
+    @classmethod
+    def of(cls, token: ApiToken) -> TokenOut:
+        return cls(
+            id=token.id,
+            name=token.name,
+            role=token.role,
+            created_at=token.created_at,
+            created_by=token.created_by,
+            revoked_at=token.revoked_at,
+        )
+
+
+class NewTokenOut(TokenOut):
+    token: str = Field(description="Shown this once; only its hash is stored.")
+
+
+class DeliveryOut(BaseModel):
+    status: Literal["stored", "duplicate"]
+    source: str
+    incident: str
+    url: str
+    received: int
+    added: int

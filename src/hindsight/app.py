@@ -1,0 +1,121 @@
+"""The composition root of the server: `create_app(settings)` wires settings → engine →
+services → routers. Nothing here is module-global; every app has its own engine, metrics and
+limiter, so tests build as many as they like.
+
+    app = create_app(Settings(database_url="sqlite:///h.db"))
+
+The web UI, when installed (`hindsight.web.install(app, settings)`), is mounted after the
+API's routers and owns the HTML pages (including /incidents/<slug>); until then that
+permalink redirects to the API's JSON.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import ipaddress
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.concurrency import run_in_threadpool
+from sqlalchemy import Engine
+
+from hindsight import __version__
+from hindsight.api.context import AppContext
+from hindsight.api.logs import server_logger
+from hindsight.api.middleware import ServerMiddleware
+from hindsight.api.problems import install_problem_handlers
+from hindsight.api.ratelimit import FailureLimiter
+from hindsight.api.routes import hooks, incidents, meta, postmortems, tokens
+from hindsight.api.sample import load_sample
+from hindsight.core.errors import ConfigError
+from hindsight.services import open_store
+from hindsight.settings import Settings
+
+DESCRIPTION = """Blameless postmortems: evidence in, timeline out, the method checked.
+
+API calls need `Authorization: Bearer <token>`
+(`hindsight token create --role viewer|editor|admin`).
+Webhooks under /hooks are authenticated by their source's signature or token instead.
+Every error is `application/problem+json` with `detail` (what is wrong) and `fix`."""
+
+
+def is_loopback(host: str) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def check_bind(settings: Settings, host: str) -> None:
+    """Refuse to serve without authentication anywhere but on a loopback address."""
+    if settings.auth == "none" and not is_loopback(host):
+        raise ConfigError(
+            f"HINDSIGHT_AUTH=none on {host}: anyone who can reach it would be an admin",
+            where="HINDSIGHT_AUTH",
+            fix="bind to 127.0.0.1 (--host 127.0.0.1), or use tokens (HINDSIGHT_AUTH=token)",
+        )
+
+
+def create_app(
+    settings: Settings,
+    *,
+    engine: Engine | None = None,
+    clock: Callable[[], float] | None = None,
+) -> FastAPI:
+    """The server. With `engine` the caller owns the database; else the app opens (and
+    migrates) `settings.database_url` at start and closes it at shutdown."""
+    context = AppContext(
+        settings,
+        limiter=FailureLimiter(settings.auth_failure_limit, settings.auth_failure_window_s),
+        bound=engine,
+    )
+    if clock is not None:
+        context.clock = clock
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        owned = None
+        if context.bound is None:
+            owned = await run_in_threadpool(open_store, settings.database_url)
+            context.bound = owned
+        try:
+            if settings.load_sample:
+                slug = await run_in_threadpool(load_sample, context.uow())
+                server_logger().info("sample incident loaded", extra={"incident": slug})
+            yield
+        finally:
+            if owned is not None:
+                owned.dispose()
+                context.bound = None
+
+    app = FastAPI(
+        title="Hindsight",
+        version=__version__,
+        description=DESCRIPTION,
+        lifespan=lifespan,
+    )
+    app.state.hindsight = context
+    install_problem_handlers(app)
+    app.add_middleware(ServerMiddleware, context=context)
+    for module in (incidents, postmortems, tokens, meta, hooks):
+        app.include_router(module.router)
+    if not _install_web(app, settings, context):
+        app.include_router(meta.permalink_router())
+    return app
+
+
+def _install_web(app: FastAPI, settings: Settings, context: AppContext) -> bool:
+    """Mount the web UI if `hindsight.web` provides `install(app, settings, uow=…)`; it gets
+    the app's own unit-of-work factory, so both share one engine and its lifespan."""
+    if importlib.util.find_spec("hindsight.web") is None:
+        return False
+    web = importlib.import_module("hindsight.web")
+    install = getattr(web, "install", None)
+    if install is None:
+        return False
+    install(app, settings, uow=context.uow)
+    return True
