@@ -15,7 +15,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	$(BIN)/hindsight sample -o sample-postmortem.md
+	@echo "Hindsight with the sample incident: http://127.0.0.1:8000/  (Ctrl-C stops it)"
+	HINDSIGHT_AUTH=none \
+		$(BIN)/hindsight serve --host 127.0.0.1 --port 8000 --sample
 
 test: install check pytest
 

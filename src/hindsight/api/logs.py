@@ -11,7 +11,7 @@ import sys
 from typing import Any
 
 LOGGER = "hindsight.server"
-_STANDARD = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime"}
+_STANDARD = set(vars(logging.makeLogRecord({})).keys()) | {"message", "asctime", "color_message"}
 
 
 class JsonFormatter(logging.Formatter):
