@@ -99,7 +99,7 @@ class RequestsNotFraction(_ImpactValue):
     `- **Requests failed / degraded:** a lot of checkout requests`
 
     Use instead:
-    `- **Requests failed / degraded:** 41,880 of 227,600 checkout requests (18.4%)`
+    `- **Requests failed / degraded:** 32,346 of 205,425 checkout requests (15.7%)`
     """
 
     code = "IM002"
@@ -131,7 +131,7 @@ class SloBudgetNotPercent(_ImpactValue):
     `- **SLO budget consumed:** a big chunk`
 
     Use instead:
-    `- **SLO budget consumed:** 38% of the monthly 99.9% availability budget`
+    `- **SLO budget consumed:** 16.6% of the monthly 99.9% availability budget`
     """
 
     code = "IM003"
