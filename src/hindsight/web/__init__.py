@@ -1,0 +1,63 @@
+"""The web UI: server-rendered pages over the same use cases as the API.
+
+    from hindsight.web import install
+    install(app, settings)            # the composition root (`create_app`) calls this
+
+Pages: `/incidents` (search, filters, sorting, paging), `/incidents/<slug>` (the permalink:
+milestones, the timeline chart, the evidence), `/incidents/<slug>/postmortem` (the editor with
+live preview and checks; history and diffs below it), exports, and `/signin`. Static files
+(our own CSS and a little JavaScript) are served from `/static/web/`.
+"""
+
+from __future__ import annotations
+
+import secrets
+from pathlib import Path
+
+from fastapi import FastAPI
+from starlette.staticfiles import StaticFiles
+
+from hindsight.services import UnitOfWork, open_store
+from hindsight.services.auth import authenticate
+from hindsight.settings import Settings
+from hindsight.web import editor, exports, fragments, pages, signin
+from hindsight.web.context import TokenCheck, UowFactory, WebContext, make_templates
+from hindsight.web.security import Signer
+
+STATIC = Path(__file__).parent / "static"
+
+
+def install(
+    app: FastAPI,
+    settings: Settings,
+    *,
+    uow: UowFactory | None = None,
+    authenticate_token: TokenCheck = authenticate,
+    session_secret: bytes | None = None,
+) -> None:
+    """Mount the pages and static files on `app`.
+
+    `uow` makes a fresh unit of work per use case; without one, the web opens its own engine
+    on `settings.database_url`. Sessions are signed with `session_secret` (random per
+    process when not given: signing in again after a restart is the price).
+    """
+    if uow is None:
+        engine = open_store(settings.database_url)
+
+        def own() -> UnitOfWork:
+            return UnitOfWork(engine)
+
+        uow = own
+    app.state.hindsight_web = WebContext(
+        settings=settings,
+        uow=uow,
+        signer=Signer(session_secret or secrets.token_bytes(32)),
+        authenticate=authenticate_token,
+        templates=make_templates(),
+    )
+    for module in (pages, editor, fragments, exports, signin):
+        app.include_router(module.routes())
+    app.mount("/static/web", StaticFiles(directory=STATIC), name="web-static")
+
+
+__all__ = ["install"]
