@@ -16,6 +16,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from hindsight.core.errors import InputError, UserError
 from hindsight.services.errors import ConflictError, NotFoundError
@@ -107,7 +108,8 @@ def _http(request: Request, error: StarletteHTTPException) -> Problem:
             headers=headers,
         )
     if error.status_code == 405:
-        allowed = headers.get("allow") or headers.get("Allow") or "see /docs"
+        allowed = ", ".join(_allowed_methods(request)) or "see /docs"
+        headers["Allow"] = allowed
         return Problem(
             405,
             f"{request.method} is not allowed on {request.url.path}",
@@ -116,6 +118,16 @@ def _http(request: Request, error: StarletteHTTPException) -> Problem:
         )
     detail = error.detail if isinstance(error.detail, str) else _title(error.status_code)
     return Problem(error.status_code, detail, fix="correct the request", headers=headers)
+
+
+def _allowed_methods(request: Request) -> list[str]:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    found = []
+    for method in ("GET", "POST", "PUT", "PATCH", "DELETE"):
+        probe = {**request.scope, "method": method}
+        if any(route.matches(probe)[0] is Match.FULL for route in request.app.router.routes):
+            found.append(method)
+    return found
 
 
 def _validation(error: RequestValidationError) -> Problem:

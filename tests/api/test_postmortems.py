@@ -1,0 +1,115 @@
+"""Postmortems over the API: Markdown and JSON, ETag/If-Match (a stale write is refused, never
+lost), revisions and diffs, structured field writes, action items, lint."""
+
+from __future__ import annotations
+
+import uuid
+
+from fastapi.testclient import TestClient
+
+from hindsight.samples import sample_postmortem
+from tests.api.server import assert_problem
+
+MD = {"content-type": "text/markdown"}
+
+
+def _incident(client: TestClient, headers: dict[str, str]) -> str:
+    made = client.post(
+        "/api/v1/incidents",
+        json={"title": f"Queue backlog {uuid.uuid4().hex[:8]}"},
+        headers=headers,
+    )
+    return str(made.json()["slug"])
+
+
+def test_start_read_and_save_with_etags(client: TestClient, editor: dict[str, str]) -> None:
+    slug = _incident(client, editor)
+    url = f"/api/v1/incidents/{slug}/postmortem"
+    assert_problem(client.get(url, headers=editor), 404, "no postmortem")
+    started = client.post(url, headers=editor)
+    assert started.status_code == 201 and started.headers["etag"] == '"1"'
+    assert started.json()["document"]["schema"] == "hindsight.document/1"
+    assert_problem(client.post(url, headers=editor), 409, "already has a postmortem")
+    markdown = client.get(url, headers={**editor, "accept": "text/markdown"})
+    assert markdown.headers["content-type"].startswith("text/markdown")
+    assert markdown.headers["etag"] == '"1"'
+    text = markdown.text
+    # Two editors read version 1; the first save wins, the second is refused, not lost.
+    first = client.put(
+        url, content=text + "\nFirst edit.\n", headers={**editor, **MD, "If-Match": '"1"'}
+    )
+    assert first.status_code == 200 and first.headers["etag"] == '"2"'
+    stale = client.put(
+        url, content=text + "\nSecond edit.\n", headers={**editor, **MD, "If-Match": '"1"'}
+    )
+    body = assert_problem(stale, 412, "version 2", "merge")
+    assert body["current_version"] == 2 and stale.headers["etag"] == '"2"'
+    kept = client.get(url, params={"format": "markdown"}, headers=editor).text
+    assert "First edit." in kept and "Second edit." not in kept
+    # JSON writes work too; a write without If-Match is refused.
+    assert_problem(client.put(url, json={"markdown": kept}, headers=editor), 428, "If-Match")
+    third = client.put(
+        url, json={"markdown": kept + "\nThird.\n"}, headers={**editor, "If-Match": 'W/"2"'}
+    )
+    assert third.status_code == 200 and third.json()["version"] == 3
+    assert_problem(
+        client.put(
+            url, content=b"x", headers={**editor, "content-type": "image/png", "If-Match": '"3"'}
+        ),
+        415,
+        "text/markdown",
+    )
+    assert_problem(
+        client.put(url, json={"text": "x"}, headers={**editor, "If-Match": '"3"'}), 422, "markdown"
+    )
+    assert_problem(
+        client.put(url, content="x", headers={**editor, **MD, "If-Match": "banana"}), 412, "ETag"
+    )
+
+
+def test_revisions_diffs_fields_items_and_lint(client: TestClient, editor: dict[str, str]) -> None:
+    slug = _incident(client, editor)
+    url = f"/api/v1/incidents/{slug}/postmortem"
+    assert (
+        client.post(url, content=sample_postmortem(), headers={**editor, **MD}).status_code == 201
+    )
+    fields = client.patch(
+        f"{url}/fields", json={"Status": "In review"}, headers={**editor, "If-Match": '"1"'}
+    )
+    assert fields.status_code == 200, fields.text
+    assert fields.json()["status"] == "In review" and fields.json()["version"] == 2
+    assert_problem(
+        client.patch(f"{url}/fields", json={"Colour": "x"}, headers={**editor, "If-Match": '"2"'}),
+        422,
+        "Colour",
+    )
+    history = client.get(f"{url}/revisions", headers=editor).json()
+    assert [r["version"] for r in history] == [1, 2]
+    assert any("Status" in change for change in history[1]["changes"])
+    one = client.get(f"{url}/revisions/2", headers=editor).json()
+    assert "+**Status:** In review" in one["diff"] or "In review" in one["diff"]
+    diff = client.get(f"{url}/diff", params={"from": 1, "to": 2}, headers=editor)
+    assert diff.headers["content-type"].startswith("text/x-diff")
+    assert "--- version 1" in diff.text and "+++ version 2" in diff.text
+    assert_problem(client.get(f"{url}/diff?from=1&to=9", headers=editor), 404, "version 9")
+    assert_problem(client.get(f"{url}/revisions/7", headers=editor), 404)
+    items = client.get(f"/api/v1/incidents/{slug}/action-items", headers=editor).json()
+    assert items and all(i["action"] for i in items)
+    everywhere = client.get("/api/v1/action-items", headers=editor).json()
+    assert {i["action"] for i in items} <= {i["action"] for i in everywhere}
+    lint = client.get(f"{url}/lint", headers=editor).json()
+    assert lint["version"] == 2 and set(lint["counts"]) == {"error", "warning", "info"}
+    bad = _incident(client, editor)
+    client.post(
+        f"/api/v1/incidents/{bad}/postmortem",
+        content="# Postmortem: x\n\nBob broke prod because he was careless.\n",
+        headers={**editor, **MD},
+    )
+    found = client.get(f"/api/v1/incidents/{bad}/postmortem/lint", headers=editor).json()
+    assert "ST003" in {d["code"] for d in found["diagnostics"]}
+    assert all({"code", "message", "line"} <= set(d) for d in found["diagnostics"])
+
+
+def test_rules_are_listed(client: TestClient, viewer: dict[str, str]) -> None:
+    rules = client.get("/api/v1/rules", headers=viewer).json()
+    assert len(rules) > 40 and all(r["code"] and r["name"] and r["summary"] for r in rules)
