@@ -142,3 +142,24 @@ def test_incident_correlation_keys_point_at_one_incident(uow: UnitOfWork) -> Non
         assert uow.incidents.by_keys(["pd:P2"]) == b.id
         assert uow.incidents.by_keys(["nope"]) is None
         uow.commit()
+
+
+def test_milestone_candidates_of_a_storm_are_bounded_and_keep_what_matters(
+    uow: UnitOfWork,
+) -> None:
+    storm = [
+        _event(f"a{i}", T0 + dt.timedelta(seconds=i), services=("api",), subject=f"s{i}")
+        for i in range(60)
+    ]
+    deploys = [
+        _event(f"d{i}", T0 - dt.timedelta(minutes=60 - i), kind=EventKind.DEPLOY) for i in range(30)
+    ]
+    with uow:
+        incident = uow.incidents.add(NewIncident("s", "S"), T0)
+        uow.events.add(incident.id, [*storm, *deploys], None)
+        exact = uow.events.milestone_candidates(incident.id)
+        thin = uow.events.milestone_candidates(incident.id, exact_up_to=10, changes_kept=5)
+        uow.commit()
+    assert len(exact) == 90
+    # The latest five deploys before detection, the first deploy, the first and last alert.
+    assert [e.key for e in thin] == ["d0", "d25", "d26", "d27", "d28", "d29", "a0", "a59"]

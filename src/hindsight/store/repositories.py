@@ -35,6 +35,7 @@ from hindsight.store.tables import (
 
 OPEN_STATUSES = ("open", "mitigated")
 CHANGE_KINDS = (EventKind.CHANGE.value, EventKind.DEPLOY.value)
+DETECTION_KINDS = (EventKind.ALERT_FIRING.value, EventKind.PAGE_TRIGGERED.value)
 
 
 def insert_ignoring(connection: Connection, table: Table, *conflict: str) -> Insert:
@@ -196,10 +197,12 @@ class EventRepository:
         for row in result:
             yield mapping.event_from_row(row)
 
-    def milestone_candidates(self, incident_id: int, *, exact_up_to: int = 20_000) -> list[Event]:
+    def milestone_candidates(
+        self, incident_id: int, *, exact_up_to: int = 20_000, changes_kept: int = 1000
+    ) -> list[Event]:
         """The events the milestones depend on. Up to `exact_up_to` events: all of them. Beyond
-        (a storm), every change and deploy and, of every other (kind, source), only the first
-        and the last — bounded by the kinds of evidence, not by the size of the storm."""
+        (a storm): the latest `changes_kept` changes and deploys up to the first detection and,
+        of every (kind, source), the first and the last — bounded, whatever the storm's size."""
         if self.count(incident_id) <= exact_up_to:
             return list(self.for_incident(incident_id))
         group = (events.c.kind, events.c.source)
@@ -213,11 +216,27 @@ class EventRepository:
             .subquery()
         )
         keep = select(ranked.c.id).where((ranked.c.first == 1) | (ranked.c.last == 1))
+        detected = (
+            select(func.min(events.c.at))
+            .where(events.c.incident_id == incident_id, events.c.kind.in_(DETECTION_KINDS))
+            .scalar_subquery()
+        )
+        # The suspected cause is the last change before detection: the latest few suffice.
+        changes = (
+            select(events.c.id)
+            .where(
+                events.c.incident_id == incident_id,
+                events.c.kind.in_(CHANGE_KINDS),
+                events.c.at <= detected,
+            )
+            .order_by(events.c.at.desc(), events.c.id.desc())
+            .limit(changes_kept)
+        )
         query = (
             select(events)
             .where(
                 events.c.incident_id == incident_id,
-                events.c.kind.in_(CHANGE_KINDS) | events.c.id.in_(keep),
+                events.c.id.in_(keep) | events.c.id.in_(changes),
             )
             .order_by(events.c.at, events.c.id)
         )
