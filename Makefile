@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test check lint typecheck contracts pytest corpus bench clean
+.PHONY: install run test check lint typecheck contracts pytest corpus bench clean axe
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +33,14 @@ typecheck: install
 contracts: install
 	$(BIN)/lint-imports
 
-pytest: install
+# axe-core (accessibility checks in the browser tests), from the npm registry into build/.
+AXE := build/npm/node_modules/axe-core/axe.min.js
+$(AXE):
+	npm install --no-save --no-audit --no-fund --prefix build/npm axe-core
+
+axe: $(AXE)
+
+pytest: install axe
 	$(BIN)/python -m pytest -q
 
 corpus: install

@@ -33,7 +33,7 @@ from hindsight.settings import Settings
 
 ROOT = Path(__file__).resolve().parents[2]
 SCREENSHOTS = ROOT / "artifacts" / "screenshots"
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE = ROOT / "build" / "npm" / "node_modules" / "axe-core" / "axe.min.js"  # make axe
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
     "--headless",
@@ -201,7 +201,7 @@ def live(make_app: AppFactory, store: Store) -> Iterator[Live]:
         thread.join(timeout=10)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     from playwright.sync_api import sync_playwright
 
