@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from urllib.parse import urlsplit
 
 from hindsight.core.timeline.render import format_duration
 
 SAFE_SCHEMES = frozenset({"http", "https"})
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def instant(at: dt.datetime | None) -> str:
@@ -40,6 +42,6 @@ def safe_url(url: str | None) -> str | None:
         return None
     if parts.scheme.lower() not in SAFE_SCHEMES or not parts.netloc:
         return None
-    if any(ord(c) < 32 for c in text):
+    if _CONTROL.search(text):
         return None
     return text

@@ -20,6 +20,7 @@ from hindsight.services.ingest import ingest
 from hindsight.services.postmortems import get_postmortem, start_postmortem, update_postmortem
 from hindsight.services.timelines import incident_timeline
 from hindsight.web.context import viewer, web, writer
+from hindsight.web.event_rows import event_rows
 from hindsight.web.incident_view import incident_view
 from hindsight.web.listing import CATEGORIES, SORTS, ListQuery, list_page
 from hindsight.web.routing import make_router
@@ -57,13 +58,20 @@ def routes() -> APIRouter:
 
     @router.get("/incidents/{slug}")
     def incident(request: Request, slug: str, source: str = "", kind: str = "") -> Response:
-        viewer(request)
         ctx = web(request)
+        who = viewer(request)
         view = incident_view(ctx.uow(), slug, source=source, kind=kind)
+        rows = event_rows(view.rows, view.incident.slug, can_edit=who.can_edit)
         return ctx.render(
             request,
             "incident.html",
-            {"view": view, "source": source, "kind": kind, "event_kinds": list(EventKind)},
+            {
+                "view": view,
+                "rows": rows,
+                "source": source,
+                "kind": kind,
+                "event_kinds": list(EventKind),
+            },
         )
 
     @router.get("/incidents/{slug}/payloads/{payload_id}")

@@ -32,7 +32,8 @@ def line_of(event: Event) -> str:
 
 
 def _suffix(event: Event) -> str:
-    return line_of(event).split(" — ", 1)[1]
+    """The line after its clock: what `entry_line` writes for a single event."""
+    return f"{' '.join(event.text.split())} ({event.source})"
 
 
 def _is_line_of(item: ListItem, event: Event) -> bool:
