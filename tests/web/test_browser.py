@@ -31,6 +31,7 @@ def session(browser: Browser, live: Live, role: str) -> tuple[BrowserContext, Pa
     page = context.new_page()
     page.goto(f"{live.base}/incidents")
     expect(page).to_have_url(re.compile(r"/signin\?next="))
+    shot(page, "00-signin")
     page.get_by_label("API token").fill(live.store.tokens[role])
     page.get_by_role("button", name="Sign in").click()
     expect(page.get_by_role("heading", name="Incidents")).to_be_visible()
@@ -149,8 +150,9 @@ def test_hostile_evidence_stays_inert(chromium: Browser, live: Live) -> None:
     raw_href = raw.get_attribute("href")
     assert raw_href is not None
     visited.append(raw_href)
-    for path in visited:
+    for n, path in enumerate(visited):
         page.goto(live.base + path)
+        shot(page, f"10-hostile-{n}")
         page.mouse.move(5, 5)
         page.wait_for_timeout(100)
         assert page.evaluate(f"() => window.{XSS_FLAG} === undefined"), path

@@ -68,6 +68,18 @@ def test_pages_need_a_session_and_sessions_are_httponly(client: TestClient, stor
     assert client.get("/incidents").status_code == 200
 
 
+def test_repeated_failed_sign_ins_are_slowed_down(make_app: AppFactory, store: Store) -> None:
+    with TestClient(make_app(), base_url="http://127.0.0.1") as client:
+        csrf = csrf_of(client.get("/signin").text)
+        statuses = [
+            client.post("/signin", data={"token": f"hs_wrong{n}", "csrf": csrf}).status_code
+            for n in range(21)
+        ]
+        assert statuses == [401] * 20 + [429]
+        good = client.post("/signin", data={"token": store.tokens["admin"], "csrf": csrf})
+        assert good.status_code == 429  # even a right token waits out the window
+
+
 def test_sign_in_without_the_csrf_token_is_refused(client: TestClient, store: Store) -> None:
     client.get("/signin")
     response = client.post("/signin", data={"token": store.tokens["admin"]})

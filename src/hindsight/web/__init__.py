@@ -21,7 +21,13 @@ from hindsight.services import UnitOfWork, open_store
 from hindsight.services.auth import authenticate
 from hindsight.settings import Settings
 from hindsight.web import editor, exports, fragments, pages, signin
-from hindsight.web.context import TokenCheck, UowFactory, WebContext, make_templates
+from hindsight.web.context import (
+    SignInFailures,
+    TokenCheck,
+    UowFactory,
+    WebContext,
+    make_templates,
+)
 from hindsight.web.security import Signer
 
 STATIC = Path(__file__).parent / "static"
@@ -54,6 +60,7 @@ def install(
         signer=Signer(session_secret or secrets.token_bytes(32)),
         authenticate=authenticate_token,
         templates=make_templates(),
+        failures=SignInFailures(settings.auth_failure_limit, settings.auth_failure_window_s),
     )
     for module in (pages, editor, fragments, exports, signin):
         app.include_router(module.routes())

@@ -9,8 +9,11 @@ redirect to the sign-in page or a 403 page.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+import time
+from collections import deque
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, select_autoescape
@@ -62,6 +65,31 @@ class Viewer:
         return self.principal.name
 
 
+class SignInFailures:
+    """Failed sign-ins per client address in a sliding window (HINDSIGHT_AUTH_FAILURE_*)."""
+
+    def __init__(self, limit: int, window_s: float) -> None:
+        self.limit = limit
+        self.window_s = window_s
+        self._seen: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def _recent(self, client: str, now: float) -> deque[float]:
+        found = self._seen.setdefault(client, deque())
+        while found and found[0] <= now - self.window_s:
+            found.popleft()
+        return found
+
+    def blocked(self, client: str) -> bool:
+        with self._lock:
+            return len(self._recent(client, time.monotonic())) >= self.limit
+
+    def record(self, client: str) -> None:
+        with self._lock:
+            now = time.monotonic()
+            self._recent(client, now).append(now)
+
+
 @dataclass(frozen=True)
 class WebContext:
     settings: Settings
@@ -69,6 +97,7 @@ class WebContext:
     signer: Signer
     authenticate: TokenCheck
     templates: Environment
+    failures: SignInFailures = field(default_factory=lambda: SignInFailures(20, 60.0))
 
     @property
     def local(self) -> bool:

@@ -21,13 +21,14 @@ from hindsight.services.postmortems import get_postmortem, start_postmortem, upd
 from hindsight.services.timelines import incident_timeline
 from hindsight.web.context import viewer, web, writer
 from hindsight.web.event_rows import event_rows
-from hindsight.web.incident_view import incident_view
+from hindsight.web.incident_view import anchor, incident_view
 from hindsight.web.listing import CATEGORIES, SORTS, ListQuery, list_page
 from hindsight.web.routing import make_router
 from hindsight.web.timeline_edit import demote, promote
 
 SEVERITIES = ("SEV-1", "SEV-2", "SEV-3")
 STATUSES = ("open", "mitigated", "resolved", "closed")
+MAX_SHOWN_CHARS = 500_000
 
 
 def routes() -> APIRouter:
@@ -89,6 +90,8 @@ def routes() -> APIRouter:
             text = json.dumps(json.loads(body), indent=2, ensure_ascii=False)
         except (ValueError, UnicodeDecodeError):
             text = body.decode("utf-8", "replace")
+        if len(text) > MAX_SHOWN_CHARS:
+            text = text[:MAX_SHOWN_CHARS] + f"\n… ({len(text) - MAX_SHOWN_CHARS:,} more characters)"
         return ctx.render(
             request,
             "payload.html",
@@ -162,6 +165,6 @@ def routes() -> APIRouter:
             expected_version=current.version,
             author=who.name,
         )
-        return RedirectResponse(f"/incidents/{slug}#events", status_code=303)
+        return RedirectResponse(f"/incidents/{slug}#{anchor(event.key)}", status_code=303)
 
     return router

@@ -43,8 +43,21 @@ def routes() -> APIRouter:
     ) -> Response:
         ctx = web(request)
         check_csrf(request, csrf)
+        client = request.client.host if request.client else "unknown"
+        if ctx.failures.blocked(client):
+            return ctx.render(
+                request,
+                "signin.html",
+                {
+                    "next": _local_target(next),
+                    "csrf": ctx.signer.csrf_token(csrf_nonce(request)),
+                    "error": "Too many failed sign-ins from this address: wait a minute.",
+                },
+                status=429,
+            )
         principal = ctx.authenticate(ctx.uow(), token.strip())
         if principal is None:
+            ctx.failures.record(client)
             return ctx.render(
                 request,
                 "signin.html",
