@@ -90,6 +90,14 @@ class Settings(BaseSettings):
         default=None,
         description="PagerDuty webhook secrets, comma-separated (several while rotating).",
     )
+    session_secret: SecretStr | None = Field(
+        default=None,
+        description=(
+            "Signs the web UI's session cookies. Set it (32+ random characters) so sessions "
+            "survive restarts and work across several app servers; unset, each process makes "
+            "its own and signing in again after a restart is the price."
+        ),
+    )
     slack_signing_secret: SecretStr | None = Field(
         default=None, description="Slack app signing secret (v0 signatures)."
     )

@@ -138,9 +138,11 @@ AppFactory = Callable[..., FastAPI]
 
 @pytest.fixture
 def make_app(store: Store) -> AppFactory:
-    def make(auth: str = "token") -> FastAPI:
+    def make(auth: str = "token", session_secret: str | None = None) -> FastAPI:
         """The real server (`create_app`, which installs the web UI) on the test's store."""
-        settings = Settings(database_url=store.url, auth=auth, user="local-me")
+        settings = Settings(
+            database_url=store.url, auth=auth, user="local-me", session_secret=session_secret
+        )
         return create_app(settings, engine=store.engine)
 
     return make

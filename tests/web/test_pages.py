@@ -285,3 +285,17 @@ def test_unknown_things_are_404_pages(client: TestClient, store: Store) -> None:
     assert client.get("/incidents/no-such-incident").status_code == 404
     assert client.get(f"/incidents/{store.slug}/postmortem/history/99").status_code == 404
     assert client.get(f"/incidents/{store.slug}/payloads/99999").status_code == 404
+
+
+def test_sessions_survive_a_restart_with_a_configured_secret(
+    make_app: AppFactory, store: Store
+) -> None:
+    secret = "a-session-secret-of-at-least-32-characters"
+    with TestClient(make_app(session_secret=secret), base_url="http://127.0.0.1") as first:
+        sign_in(first, store.tokens["viewer"])
+        cookies = dict(first.cookies)
+    assert cookies, "signing in sets a session cookie"
+    for other, allowed in ((make_app(session_secret=secret), True), (make_app(), False)):
+        with TestClient(other, base_url="http://127.0.0.1", cookies=cookies) as second:
+            status = second.get("/incidents", follow_redirects=False).status_code
+            assert (status == 200) is allowed

@@ -57,7 +57,7 @@ def install(
     app.state.hindsight_web = WebContext(
         settings=settings,
         uow=uow,
-        signer=Signer(session_secret or secrets.token_bytes(32)),
+        signer=Signer(session_secret or _configured_secret(settings) or secrets.token_bytes(32)),
         authenticate=authenticate_token,
         templates=make_templates(),
         failures=SignInFailures(settings.auth_failure_limit, settings.auth_failure_window_s),
@@ -68,3 +68,8 @@ def install(
 
 
 __all__ = ["install"]
+
+
+def _configured_secret(settings: Settings) -> bytes | None:
+    secret = settings.session_secret
+    return secret.get_secret_value().encode() if secret is not None else None
