@@ -10,6 +10,7 @@ section between "What went poorly" and "Five whys".
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -275,6 +276,7 @@ log excerpts, deploy diffs — goes here for later investigation and analysis.
 ACTION_COLUMNS = ("Owner", "Action", "Type", "Due", "Tracking")
 
 
+@lru_cache(maxsize=8192)  # pure, and called for every label and cell of every document
 def normalise_label(text: str) -> str:
     """Case-, space- and punctuation-insensitive form of a heading or field label."""
     text = text.strip().strip("*_`").strip()
@@ -300,10 +302,12 @@ for _ispec in IMPACT_FIELDS:
         _IMPACT_BY_LABEL[normalise_label(_label)] = _ispec
 
 
+@lru_cache(maxsize=8192)
 def field_spec(label: str) -> FieldSpec | None:
     return _FIELD_BY_LABEL.get(normalise_label(label))
 
 
+@lru_cache(maxsize=8192)
 def section_spec(heading: str) -> SectionSpec | None:
     found = _SECTION_BY_LABEL.get(normalise_label(heading))
     if found is None and "(" in heading:
@@ -312,6 +316,7 @@ def section_spec(heading: str) -> SectionSpec | None:
     return found
 
 
+@lru_cache(maxsize=8192)
 def impact_spec(label: str) -> ImpactSpec | None:
     return _IMPACT_BY_LABEL.get(normalise_label(label))
 
@@ -338,6 +343,7 @@ _TEMPLATE_VALUES = frozenset(
 )
 
 
+@lru_cache(maxsize=8192)
 def is_placeholder(text: str) -> bool:
     """True for template text nobody has filled in: `<...>`, "YYYY-MM-DD", "Draft / In review / …"."""
     stripped = text.strip()
@@ -348,6 +354,7 @@ def is_placeholder(text: str) -> bool:
     return bool(_PLACEHOLDER.match(stripped)) and not _HTML_TAG.match(stripped)
 
 
+@lru_cache(maxsize=8192)
 def contains_placeholder(text: str) -> bool:
     """True when a `<...>` template placeholder appears anywhere in `text`."""
     return any(is_placeholder(match.group(0)) for match in re.finditer(r"<[^<>\n]{2,}>", text))
