@@ -82,6 +82,41 @@ def test_the_same_key_is_stored_once_per_incident_but_may_recur_in_another(
         uow.commit()
 
 
+def test_a_key_repeated_within_one_batch_is_stored_once_and_the_first_copy_wins(
+    uow: UnitOfWork,
+) -> None:
+    first = _event("k1", text="first", services=("a", "b"), refs=("r",))
+    later = _event("k1", text="later")
+    batch = [_event("k0"), first, _event("k2"), later, _event("k3", at=T0 - dt.timedelta(1))]
+    with uow:
+        incident = uow.incidents.add(NewIncident("r", "R"), T0)
+        assert uow.events.add(incident.id, batch, None) == 4
+        assert uow.events.add(incident.id, batch, None) == 0
+        stored = list(uow.events.for_incident(incident.id))
+        assert [e.key for e in stored] == ["k3", "k0", "k1", "k2"]  # by time, then input order
+        assert stored[2] == first
+        uow.commit()
+
+
+def test_a_failed_bulk_insert_leaves_nothing_and_the_next_one_works(uow: UnitOfWork) -> None:
+    with pytest.raises(sa.exc.IntegrityError), uow:
+        uow.events.add(999_999, [_event("k1"), _event("k2")], None)
+    with uow:
+        incident = uow.incidents.add(NewIncident("f", "F"), T0)
+        assert uow.events.add(incident.id, [_event("k1")], None) == 1
+        assert uow.events.add(incident.id, [_event("k2"), _event("k1")], None) == 1
+        assert uow.events.count() == 2
+        uow.commit()
+
+
+def test_naive_event_times_are_refused(uow: UnitOfWork) -> None:
+    with uow:
+        incident = uow.incidents.add(NewIncident("n", "N"), T0)
+        row = {"incident_id": incident.id, "key": "k", "at": dt.datetime(2026, 1, 1)}
+        with pytest.raises(ValueError, match="naive"):
+            uow.events.add_many([row])
+
+
 def test_leaving_without_commit_rolls_back_everything(uow: UnitOfWork) -> None:
     with uow:
         incident = uow.incidents.add(NewIncident("gone", "Gone"), T0)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
@@ -43,6 +44,58 @@ def insert_ignoring(connection: Connection, table: Table, *conflict: str) -> Ins
     if connection.dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
     return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
+
+
+# PostgreSQL bulk insert of events: COPY into a temporary table, then INSERT … SELECT. The
+# column list is checked against the table, so a new events column cannot be silently dropped.
+_STAGED = (
+    "incident_id",
+    "payload_id",
+    "key",
+    "at",
+    "source",
+    "kind",
+    "text",
+    "actor",
+    "actor_is_bot",
+    "services",
+    "link",
+    "raw",
+    "refs",
+    "subject",
+    "fact",
+    "fidelity",
+)
+if tuple(c.name for c in events.columns if c.name != "id") != _STAGED:
+    raise RuntimeError("the events table changed: update the staged columns to match")
+_STAGE = "hindsight_events_in"
+_STAGE_DDL = (
+    f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (ord integer NOT NULL, "
+    "incident_id integer, payload_id bigint, key text, at timestamptz, source text, kind text, "
+    "text text, actor text, actor_is_bot boolean, services json, link text, raw text, refs json, "
+    "subject text, fact text, fidelity integer)"
+)
+_STAGE_COPY = f"COPY {_STAGE} (ord, {', '.join(_STAGED)}) FROM STDIN"
+_STAGE_INSERT = (
+    f"INSERT INTO events ({', '.join(_STAGED)}) "
+    f"SELECT {', '.join(_STAGED)} FROM {_STAGE} ORDER BY ord "
+    "ON CONFLICT (incident_id, key) DO NOTHING"
+)
+_STAGE_CLEAR = f"TRUNCATE {_STAGE}"
+
+
+class _JsonArrays:
+    """`json.dumps` of short lists of strings, remembered: a batch repeats a few values."""
+
+    def __init__(self) -> None:
+        self.seen: dict[tuple[Any, ...], str] = {}
+
+    def __call__(self, values: Sequence[Any]) -> str:
+        key = tuple(values)
+        text = self.seen.get(key)
+        if text is None:
+            text = self.seen[key] = json.dumps(list(values))
+        return text
 
 
 class IncidentRepository:
@@ -160,28 +213,55 @@ class EventRepository:
         self.connection = connection
 
     def add_many(self, rows: Sequence[dict[str, Any]]) -> int:
-        """Insert event rows, skipping keys the incident already has; the number inserted."""
+        """Insert event rows in order, skipping keys the incident already has (and repeats
+        within `rows`: the first one wins); the number inserted."""
         if not rows:
             return 0
-        statement = insert_ignoring(self.connection, events, "incident_id", "key")
+        for row in rows:
+            if row["at"].tzinfo is None:
+                raise ValueError(f"naive datetime {row['at']!r}: store aware UTC instants only")
         if self.connection.dialect.name == "postgresql":
-            # psycopg's pipelined executemany (see engine.py) reports no per-row outcome, so
-            # the keys already stored are looked up first; ON CONFLICT still guards a race.
-            by_incident: dict[int, list[str]] = {}
-            for row in rows:
-                by_incident.setdefault(row["incident_id"], []).append(row["key"])
-            known = {
-                (incident, key)
-                for incident, keys in by_incident.items()
-                for key in self.existing_keys(incident, keys)
-            }
-            fresh = [r for r in rows if (r["incident_id"], r["key"]) not in known]
-            fresh = list({(r["incident_id"], r["key"]): r for r in fresh}.values())
-            if fresh:
-                self.connection.execute(statement, fresh)
-            return len(fresh)
+            return self._copy_many(rows)
+        statement = insert_ignoring(self.connection, events, "incident_id", "key")
         result = self.connection.execute(statement.returning(events.c.id), rows)
         return len(result.all())
+
+    def _copy_many(self, rows: Sequence[dict[str, Any]]) -> int:
+        """PostgreSQL: COPY the rows into a session-private staging table, then one
+        INSERT … SELECT … ORDER BY … ON CONFLICT DO NOTHING, whose row count is what was new.
+        No per-row statement, parameter binding or key lookup. The staging table is emptied
+        before returning; on an error the transaction, and so what was copied, rolls back."""
+        self.connection.exec_driver_sql(_STAGE_DDL)
+        driver = self.connection.connection.driver_connection
+        assert driver is not None
+        dumps = _JsonArrays()
+        with driver.cursor() as cursor, cursor.copy(_STAGE_COPY) as copy:
+            write = copy.write_row
+            for number, row in enumerate(rows):
+                write(
+                    (
+                        number,
+                        row["incident_id"],
+                        row["payload_id"],
+                        row["key"],
+                        row["at"],
+                        row["source"],
+                        row["kind"],
+                        row["text"],
+                        row["actor"],
+                        row["actor_is_bot"],
+                        dumps(row["services"]),
+                        row["link"],
+                        row["raw"],
+                        dumps(row["refs"]),
+                        row["subject"],
+                        row["fact"],
+                        row["fidelity"],
+                    )
+                )
+        added = self.connection.exec_driver_sql(_STAGE_INSERT).rowcount
+        self.connection.exec_driver_sql(_STAGE_CLEAR)
+        return int(added)
 
     def add(self, incident_id: int, found: Iterable[Event], payload_id: int | None) -> int:
         return self.add_many([mapping.event_row(e, incident_id, payload_id) for e in found])
@@ -247,18 +327,6 @@ class EventRepository:
         if incident_id is not None:
             query = query.where(events.c.incident_id == incident_id)
         return int(self.connection.execute(query).scalar_one())
-
-    def existing_keys(self, incident_id: int, keys: Sequence[str]) -> set[str]:
-        found: set[str] = set()
-        for start in range(0, len(keys), 5000):
-            part = keys[start : start + 5000]
-            rows = self.connection.execute(
-                select(events.c.key).where(
-                    events.c.incident_id == incident_id, events.c.key.in_(part)
-                )
-            )
-            found.update(r[0] for r in rows)
-        return found
 
 
 class PayloadRepository:
