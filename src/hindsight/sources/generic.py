@@ -81,44 +81,56 @@ class GenericSource:
         return tuple(self._event(name, line, row) for line, row in rows)
 
     def _event(self, name: str, line: int, row: dict[str, Any]) -> Event:
+        # Hot: runs once per record of exports with millions of lines, so each value is
+        # computed once and the common shapes (one service, a known kind) take short paths.
         m = self.mapping
-        where = f"{name}:{line}"
-        at = _time(where, m.at, row.get(m.at))
+        at = _time(name, line, m.at, row.get(m.at))
         body = row.get(m.text)
         if not isinstance(body, str) or not body.strip():
-            raise SourceError("required text is missing", where=where, field=m.text)
+            raise SourceError("required text is missing", where=f"{name}:{line}", field=m.text)
         kind_text = _cell(row, m.kind)
         kind = m.default_kind
         if kind_text:
-            try:
-                kind = EventKind(kind_text.strip().lower())
-            except ValueError:
+            found = _KINDS.get(kind_text.strip().lower())
+            if found is None:
                 kind = EventKind.OTHER
                 body = f"[{kind_text}] {body}"
+            else:
+                kind = found
         actor_name = _cell(row, m.actor)
-        bot = (_cell(row, m.is_bot) or "").strip().lower() in ("1", "true", "yes", "bot")
-        services = tuple(
-            s.strip() for s in (_cell(row, m.services) or "").replace(";", ",").split(",")
-        )
+        bot = (_cell(row, m.is_bot) or "").strip().lower() in _BOT_WORDS
+        services_text = _cell(row, m.services)
+        if not services_text:
+            services: tuple[str, ...] = ()
+        elif "," in services_text or ";" in services_text:
+            parts = (s.strip() for s in services_text.replace(";", ",").split(","))
+            services = tuple(s for s in parts if s)
+        else:
+            one = services_text.strip()
+            services = (one,) if one else ()
         source = (_cell(row, m.source) or m.default_source).strip()
         ident = _cell(row, m.id)
         if not ident:  # the record itself is its identity
             basis = json.dumps([format_instant(at), kind.value, body, actor_name], sort_keys=True)
             ident = hashlib.sha256(basis.encode()).hexdigest()[:16]
+        text = body.strip()
+        actor = actor_name.strip() if actor_name else None
         return Event(
             at=at,
             source=source,
             kind=kind,
             key=f"{source}:{ident}",
-            text=body.strip(),
-            actor=Actor(actor_name.strip(), is_bot=bot)
-            if actor_name and actor_name.strip()
-            else None,
-            services=tuple(s for s in services if s),
+            text=text,
+            actor=Actor(actor, is_bot=bot) if actor else None,
+            services=services,
             link=_cell(row, m.link) or None,
             raw=f"{name}#L{line}",
-            subject=f"{source}:{kind.value}:{body.strip()}",
+            subject=f"{source}:{kind.value}:{text}",
         )
+
+
+_KINDS = {kind.value: kind for kind in EventKind}
+_BOT_WORDS = frozenset(("1", "true", "yes", "bot"))
 
 
 def _cell(row: dict[str, Any], column: str | None) -> str | None:
@@ -132,13 +144,13 @@ def _cell(row: dict[str, Any], column: str | None) -> str | None:
     return str(value)
 
 
-def _time(where: str, column: str, value: Any) -> Any:
+def _time(name: str, line: int, column: str, value: Any) -> Any:
     if value is None or value == "":
-        raise SourceError("required time is missing", where=where, field=column)
+        raise SourceError("required time is missing", where=f"{name}:{line}", field=column)
     if isinstance(value, int) and not isinstance(value, bool):
         unit = "ms" if value > 10**11 else "s"
-        return epoch(value, where, column, unit=unit)
-    return instant(value, where, column)
+        return epoch(value, f"{name}:{line}", column, unit=unit)
+    return instant(value, f"{name}:{line}", column)
 
 
 def _csv_rows(name: str, content: str) -> list[tuple[int, dict[str, Any]]]:

@@ -120,12 +120,12 @@ def instant(value: Any, name: str, path: str) -> dt.datetime:
             where=name,
             field=path,
         )
-    offset = dt.timedelta(0)
-    if sign:
+    micro = int(frac[:6].ljust(6, "0")) if frac else 0  # Python keeps µs; nanoseconds are cut
+    try:
+        if zulu:  # already UTC: no zone to build or convert from (the common case, and hot)
+            return dt.datetime(int(y), int(mo), int(d), int(h), int(mi), int(s), micro, UTC)
         offset = dt.timedelta(hours=int(oh), minutes=int(om))
         offset = -offset if sign == "-" else offset
-    micro = int((frac or "0")[:6].ljust(6, "0"))  # Python keeps µs; nanoseconds are cut
-    try:
         local = dt.datetime(
             int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=dt.timezone(offset)
         )
