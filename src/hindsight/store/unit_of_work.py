@@ -8,16 +8,25 @@ but not nested.
 Bound to an `Engine` it opens a connection per transaction. Bound to a `Connection` already
 inside a transaction (the tests' per-test transaction), each use case runs in a SAVEPOINT, and
 the outer transaction is rolled back at the end of the test.
+
+On an SQLite engine a unit of work holds the engine's `WriterLock` for its transaction, so
+the writers of one process queue in order. `read_only=True` makes a snapshot read instead: it
+takes no lock, neither in the process nor in SQLite, and must not write. `before` runs as the
+block is entered, before the transaction opens (the server uses it to bring derived columns
+up to date before a read).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from types import TracebackType
 from typing import Self
 
 from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
+from sqlalchemy.exc import OperationalError
 
+from hindsight.store.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, WriterLock, writer_lock
 from hindsight.store.repositories import (
     AuditRepository,
     EventRepository,
@@ -38,11 +47,20 @@ class UnitOfWork:
     postmortems: PostmortemRepository
     audit: AuditRepository
 
-    def __init__(self, bind: Engine | Connection) -> None:
+    def __init__(
+        self,
+        bind: Engine | Connection,
+        *,
+        read_only: bool = False,
+        before: Callable[[], None] | None = None,
+    ) -> None:
         self.bind = bind
+        self.read_only = read_only
+        self.before = before
         self._connection: Connection | None = None
         self._transaction: RootTransaction | NestedTransaction | None = None
         self._owns_connection = False
+        self._locked: WriterLock | None = None
 
     @property
     def backend(self) -> str:
@@ -57,10 +75,23 @@ class UnitOfWork:
     def __enter__(self) -> Self:
         if self._connection is not None:
             raise RuntimeError("the unit of work is already open")
+        if self.before is not None:
+            self.before()
         if isinstance(self.bind, Engine):
-            self._connection = self.bind.connect()
-            self._owns_connection = True
-            self._transaction = self._connection.begin()
+            lock = None if self.read_only else writer_lock(self.bind)
+            if lock is not None and not lock.acquire(SQLITE_BUSY_TIMEOUT_MS / 1000):
+                raise OperationalError("BEGIN IMMEDIATE", None, TimeoutError("database is locked"))
+            self._locked = lock
+            try:
+                connection = self.bind.connect()
+                self._connection = connection
+                self._owns_connection = True
+                if self.read_only:
+                    connection.execution_options(**{READ_ONLY: True})
+                self._transaction = connection.begin()
+            except BaseException:
+                self._release()
+                raise
         else:
             self._connection = self.bind
             self._owns_connection = False
@@ -94,6 +125,14 @@ class UnitOfWork:
         try:
             self.rollback()
         finally:
+            self._release()
+
+    def _release(self) -> None:
+        try:
             if self._owns_connection and self._connection is not None:
                 self._connection.close()
             self._connection = None
+        finally:
+            lock, self._locked = self._locked, None
+            if lock is not None:
+                lock.release()
