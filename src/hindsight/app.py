@@ -86,7 +86,11 @@ def create_app(
             if settings.load_sample:
                 slug = await run_in_threadpool(load_sample, context.uow())
                 server_logger().info("sample incident loaded", extra={"incident": slug})
-            yield
+            context.milestones.start()
+            try:
+                yield
+            finally:
+                await run_in_threadpool(context.milestones.stop)  # refreshes what is marked
         finally:
             if owned is not None:
                 owned.dispose()

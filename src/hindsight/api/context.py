@@ -1,5 +1,10 @@
 """What every request can reach: the settings, the engine, the clock, the metrics, the
-failed-authentication limiter. One `AppContext` per `create_app`, kept on `app.state`."""
+failed-authentication limiter, the milestone refresher. One `AppContext` per `create_app`,
+kept on `app.state`.
+
+`uow()` is what reads and ordinary writes use: entering it first brings every incident a
+delivery marked up to date (read-your-writes for milestones). Webhook deliveries use
+`delivery_uow()`, which does not wait for that."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from sqlalchemy import Engine
 from hindsight.api.metrics import Metrics
 from hindsight.api.ratelimit import FailureLimiter
 from hindsight.services import UnitOfWork
+from hindsight.services.timelines import MilestoneRefresher
 from hindsight.settings import Settings
 
 Clock = Callable[[], float]  # Unix seconds
@@ -25,6 +31,10 @@ class AppContext:
     metrics: Metrics = field(default_factory=Metrics)
     limiter: FailureLimiter = field(default_factory=lambda: FailureLimiter(20, 60.0))
     bound: Engine | None = None  # set when the app starts (or given by the caller)
+    milestones: MilestoneRefresher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.milestones = MilestoneRefresher(self.read_uow, self.delivery_uow)
 
     @property
     def engine(self) -> Engine:
@@ -33,7 +43,16 @@ class AppContext:
         return self.bound
 
     def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, before=self._fresh)
+
+    def delivery_uow(self) -> UnitOfWork:
         return UnitOfWork(self.engine)
+
+    def read_uow(self) -> UnitOfWork:
+        return UnitOfWork(self.engine, read_only=True)
+
+    def _fresh(self) -> None:
+        self.milestones.flush()
 
 
 def get_context(request: Request) -> AppContext:

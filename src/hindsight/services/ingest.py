@@ -3,7 +3,8 @@
 `ingest` parses the payload first (a `SourceError` leaves the store untouched), then in one
 transaction: finds or creates the incident, stores the payload once (by digest) and its events
 once per incident (by de-duplication key), remembers the correlation keys, refreshes the
-incident's milestones and writes one audit row. A re-delivered payload, or one whose events
+incident's milestones (unless the caller refreshes them later: `refresh=False`, as the
+server's webhooks do) and writes one audit row. A re-delivered payload, or one whose events
 are all known already, changes nothing, and the result says so.
 
 `ingest_lines` streams a JSON Lines export of any size: a batch of lines per transaction,
@@ -78,13 +79,13 @@ def ingest(
     adapter = get_source(source) if isinstance(source, str) else source
     found = adapter.parse(name, payload)  # pure: nothing is written if this raises
     key = digest(adapter.name, payload)
+    keys = correlation.correlation_keys(adapter.name, payload, found)  # pure: before the lock
     with uow:
         target = find_incident(uow, incident) if incident is not None else None
         seen = uow.payloads.find(key)
         if seen is not None and (target is None or target.id == seen[1]):
             known = target or find_incident(uow, seen[1])
             return IngestResult(known, len(found), 0, redelivery=True)
-        keys = correlation.correlation_keys(adapter.name, payload, found)
         if target is None:
             target = correlation.correlate(uow, keys, found, window)
         created = False
@@ -111,7 +112,7 @@ def ingest(
         if added == 0 and not created:
             return IngestResult(target, len(found), 0)  # rolled back on leaving: no change
         uow.incidents.add_keys(target.id, keys)
-        _widen_services(uow, target, found, now)
+        widened = _widen_services(uow, target, found, now)
         if refresh:
             refresh_milestones(uow, target.id, now)
         uow.audit.add(
@@ -127,7 +128,7 @@ def ingest(
                 "added": added,
             },
         )
-        stored = find_incident(uow, target.id)
+        stored = find_incident(uow, target.id) if refresh or widened else target
         uow.commit()
     return IngestResult(stored, len(found), added, created_incident=created)
 
@@ -258,13 +259,16 @@ def _new_incident(
 
 def _widen_services(
     uow: UnitOfWork, incident: Incident, found: tuple[Event, ...], now: dt.datetime
-) -> None:
+) -> bool:
+    """Add the services the payload's alerts and pages name; whether the incident changed."""
     seen = dict.fromkeys(incident.services)
     for event in found:
         if event.kind in correlation.DETECTION_KINDS:
             seen.update(dict.fromkeys(event.services))
-    if tuple(seen) != incident.services:
-        uow.incidents.update(incident.id, {"services": tuple(seen)}, now)
+    if tuple(seen) == incident.services:
+        return False
+    uow.incidents.update(incident.id, {"services": tuple(seen)}, now)
+    return True
 
 
 def _reload(uow: UnitOfWork, incident_id: int) -> Incident:

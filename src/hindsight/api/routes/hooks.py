@@ -1,9 +1,11 @@
 """POST /hooks/{source}: deliveries from the team's tools, authenticated per source on the raw
 bytes (`hindsight.api.signatures`), stored durably before they are acknowledged.
 
-200 `stored` means the events are committed; a re-delivery (same bytes, or events already
-known) is 200 `duplicate` and stores nothing. `?incident=SLUG` pins a delivery to an incident
-(a Slack channel or a GitHub repository that belongs to one); otherwise ingest correlates.
+200 `stored` means the events are committed; the incident's milestone columns follow within
+about a second (at once for any read: see `AppContext.uow`). A re-delivery (same bytes, or
+events already known) is 200 `duplicate` and stores nothing. `?incident=SLUG` pins a delivery
+to an incident (a Slack channel or a GitHub repository that belongs to one); otherwise ingest
+correlates.
 """
 
 from __future__ import annotations
@@ -113,15 +115,22 @@ def _store(
     metrics = context.metrics
     started = time.perf_counter()
     try:
+        # The milestones are derived data: with the app's refresher running they are
+        # recomputed after the commit, coalesced per incident, not under this delivery's
+        # write lock (see services.timelines).
+        deferred = context.milestones.running
         result: IngestResult = ingest(
-            context.uow(),
+            context.delivery_uow(),
             source,
             body,
             name=name,
             incident=incident,
             actor=source,
             window=context.settings.correlation_window,
+            refresh=not deferred,
         )
+        if deferred and result.changed:
+            context.milestones.mark(result.incident.id)
     except NotFoundError:
         metrics.deliveries.labels(source, "unplaced").inc()
         raise
