@@ -50,12 +50,12 @@ def correlate(
     if not services or not found:
         return None
     earliest = min(e.at for e in found)
-    for incident, last_at in uow.incidents.open_with_last_event():
-        if not services & set(incident.services):
+    for incident_id, touched, created_at, last_at in uow.incidents.open_for_correlation():
+        if not services.intersection(touched):
             continue
-        reference = last_at or incident.created_at
+        reference = last_at or created_at
         if earliest - reference <= window:
-            return incident
+            return uow.incidents.get(incident_id)
     return None
 
 

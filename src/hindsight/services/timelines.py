@@ -160,7 +160,7 @@ class MilestoneRefresher:
     def _recover(self) -> None:
         try:
             with self._read_uow() as uow:
-                found = [incident.id for incident, _ in uow.incidents.open_with_last_event()]
+                found = [row[0] for row in uow.incidents.open_for_correlation()]
         except Exception:
             self.log.exception("milestone recovery failed")
             return

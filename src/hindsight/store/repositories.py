@@ -184,28 +184,54 @@ class IncidentRepository:
         )
         return [r[0] for r in rows]
 
-    def open_with_last_event(self) -> list[tuple[Incident, dt.datetime | None]]:
-        """Open incidents, each with the time of its latest event (newest incident first)."""
-        last = (
-            select(events.c.incident_id, func.max(events.c.at).label("last_at"))
-            .group_by(events.c.incident_id)
-            .subquery()
+    def open_for_correlation(
+        self,
+    ) -> list[tuple[int, tuple[str, ...], dt.datetime, dt.datetime | None]]:
+        """Open incidents as (id, services, created_at, time of the latest event), newest
+        incident first: what correlation needs on every delivery, without whole rows."""
+        last_at = (
+            select(func.max(events.c.at))
+            .where(events.c.incident_id == incidents.c.id)
+            .correlate(incidents)
+            .scalar_subquery()
         )
         query = (
-            select(incidents, last.c.last_at)
-            .outerjoin(last, last.c.incident_id == incidents.c.id)
+            select(incidents.c.id, incidents.c.services, incidents.c.created_at, last_at)
             .where(incidents.c.status.in_(OPEN_STATUSES))
             .order_by(incidents.c.id.desc())
         )
-        out: list[tuple[Incident, dt.datetime | None]] = []
-        for row in self.connection.execute(query).mappings():
-            last_at = row["last_at"]
-            if isinstance(last_at, str):  # SQLite's max() over the column loses the type
-                last_at = dt.datetime.fromisoformat(last_at)
-            if last_at is not None and last_at.tzinfo is None:
-                last_at = last_at.replace(tzinfo=dt.UTC)
-            out.append((mapping.incident_from_row(row), last_at))
-        return out
+        return [
+            (row[0], tuple(row[1]), row[2], _utc(row[3])) for row in self.connection.execute(query)
+        ]
+
+    def open_with_last_event(self) -> list[tuple[Incident, dt.datetime | None]]:
+        """Open incidents, each with the time of its latest event (newest incident first)."""
+        # One index probe per open incident (events(incident_id, at)), not an aggregate over
+        # every stored event: correlation runs on every delivery.
+        last_at = (
+            select(func.max(events.c.at))
+            .where(events.c.incident_id == incidents.c.id)
+            .correlate(incidents)
+            .scalar_subquery()
+            .label("last_at")
+        )
+        query = (
+            select(incidents, last_at)
+            .where(incidents.c.status.in_(OPEN_STATUSES))
+            .order_by(incidents.c.id.desc())
+        )
+        return [
+            (mapping.incident_from_row(row), _utc(row["last_at"]))
+            for row in self.connection.execute(query).mappings()
+        ]
+
+
+def _utc(value: dt.datetime | str | None) -> dt.datetime | None:
+    if isinstance(value, str):  # SQLite's max() over the column loses the type
+        value = dt.datetime.fromisoformat(value)
+    if value is not None and value.tzinfo is None:
+        value = value.replace(tzinfo=dt.UTC)
+    return value
 
 
 class EventRepository:
