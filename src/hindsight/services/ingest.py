@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
@@ -224,12 +223,17 @@ def _batches(lines: Iterable[bytes], size: int) -> Iterator[tuple[int, bytes, in
 
 def _shift_pointers(rows: list[dict[str, object]], name: str, offset: int) -> None:
     """Make a batch's line pointers (`file#L12`, `file#/12`) count from the start of the file."""
-    pattern = re.compile(re.escape(name) + r"#(L|/)(\d+)")
+    prefix = f"{name}#"
+    start = len(prefix) + 1
     for row in rows:
         raw = row["raw"]
-        found = pattern.fullmatch(raw) if isinstance(raw, str) else None
-        if found:
-            row["raw"] = f"{name}#{found.group(1)}{int(found.group(2)) + offset}"
+        if (
+            isinstance(raw, str)
+            and raw.startswith(prefix)
+            and raw[start - 1 : start] in ("L", "/")
+            and raw[start:].isdecimal()  # what the pattern's \d+ accepted
+        ):
+            row["raw"] = f"{raw[:start]}{int(raw[start:]) + offset}"
 
 
 def _new_incident(
