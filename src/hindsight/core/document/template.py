@@ -10,9 +10,9 @@ section between "What went poorly" and "Five whys".
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 
 
 class SectionKind(StrEnum):
