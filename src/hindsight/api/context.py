@@ -12,16 +12,22 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from anyio import CapacityLimiter
 from fastapi import Request
 from sqlalchemy import Engine
 
 from hindsight.api.metrics import Metrics
 from hindsight.api.ratelimit import FailureLimiter
 from hindsight.services import UnitOfWork
-from hindsight.services.timelines import MilestoneRefresher
+from hindsight.services.milestone_refresh import MilestoneRefresher
 from hindsight.settings import Settings
 
 Clock = Callable[[], float]  # Unix seconds
+# Webhook deliveries stored at once. SQLite takes one writer at a time anyway, and every
+# further thread only competes for the interpreter with the one holding the write lock,
+# stretching its transaction; PostgreSQL writers do run side by side.
+DELIVERY_SLOTS = {"sqlite": 2}
+DEFAULT_DELIVERY_SLOTS = 16
 
 
 @dataclass
@@ -32,9 +38,18 @@ class AppContext:
     limiter: FailureLimiter = field(default_factory=lambda: FailureLimiter(20, 60.0))
     bound: Engine | None = None  # set when the app starts (or given by the caller)
     milestones: MilestoneRefresher = field(init=False)
+    _slots: CapacityLimiter | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.milestones = MilestoneRefresher(self.read_uow, self.delivery_uow)
+
+    @property
+    def delivery_slots(self) -> CapacityLimiter:
+        """The threads that store webhook deliveries (the rest wait their turn here)."""
+        if self._slots is None:
+            size = DELIVERY_SLOTS.get(self.engine.dialect.name, DEFAULT_DELIVERY_SLOTS)
+            self._slots = CapacityLimiter(size)
+        return self._slots
 
     @property
     def engine(self) -> Engine:

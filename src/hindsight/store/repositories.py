@@ -7,7 +7,7 @@ import json
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Insert, Table, delete, func, insert, select, update
+from sqlalchemy import Connection, Insert, Table, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from hindsight.core.events import Event, EventKind
@@ -98,6 +98,45 @@ class _JsonArrays:
         return text
 
 
+# The statements every webhook delivery runs, built once: building a statement and its cache
+# key costs more than running it.
+_GET_INCIDENT = select(incidents).where(incidents.c.id == bindparam("incident_id"))
+_INCIDENT_BY_KEYS = (
+    select(incident_keys.c.incident_id)
+    .where(incident_keys.c.key.in_(bindparam("keys", expanding=True)))
+    .order_by(incident_keys.c.incident_id)
+    .limit(1)
+)
+_OPEN_FOR_CORRELATION = (
+    select(
+        incidents.c.id,
+        incidents.c.services,
+        incidents.c.created_at,
+        select(func.max(events.c.at))
+        .where(events.c.incident_id == incidents.c.id)
+        .correlate(incidents)
+        .scalar_subquery(),
+    )
+    .where(incidents.c.status.in_(OPEN_STATUSES))
+    .order_by(incidents.c.id.desc())
+)
+_FIND_PAYLOAD = select(payloads.c.id, payloads.c.incident_id).where(
+    payloads.c.digest == bindparam("digest")
+)
+_ADD_PAYLOAD = insert(payloads).returning(payloads.c.id)
+_ADD_AUDIT = insert(audit_log)
+_COUNT_EVENTS = select(func.count()).where(events.c.incident_id == bindparam("incident_id"))
+_EVENTS_SINCE = (
+    select(events)
+    .where(events.c.incident_id == bindparam("incident_id"), events.c.id > bindparam("after_id"))
+    .order_by(events.c.id)
+)
+_ADD_KEYS = {
+    "postgresql": postgresql.insert(incident_keys).on_conflict_do_nothing(index_elements=["key"]),
+    "sqlite": sqlite.insert(incident_keys).on_conflict_do_nothing(index_elements=["key"]),
+}
+
+
 class IncidentRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
@@ -113,9 +152,7 @@ class IncidentRepository:
 
     def get(self, incident_id: int) -> Incident | None:
         row = (
-            self.connection.execute(select(incidents).where(incidents.c.id == incident_id))
-            .mappings()
-            .first()
+            self.connection.execute(_GET_INCIDENT, {"incident_id": incident_id}).mappings().first()
         )
         return mapping.incident_from_row(row) if row else None
 
@@ -164,17 +201,12 @@ class IncidentRepository:
         keys = sorted(set(keys))
         if not keys:
             return None
-        return self.connection.execute(
-            select(incident_keys.c.incident_id)
-            .where(incident_keys.c.key.in_(keys))
-            .order_by(incident_keys.c.incident_id)
-            .limit(1)
-        ).scalar()
+        return self.connection.execute(_INCIDENT_BY_KEYS, {"keys": keys}).scalar()
 
     def add_keys(self, incident_id: int, keys: Iterable[str]) -> None:
         rows = [{"key": k, "incident_id": incident_id} for k in sorted(set(keys))]
         if rows:
-            self.connection.execute(insert_ignoring(self.connection, incident_keys, "key"), rows)
+            self.connection.execute(_ADD_KEYS[self.connection.dialect.name], rows)
 
     def keys(self, incident_id: int) -> list[str]:
         rows = self.connection.execute(
@@ -189,19 +221,9 @@ class IncidentRepository:
     ) -> list[tuple[int, tuple[str, ...], dt.datetime, dt.datetime | None]]:
         """Open incidents as (id, services, created_at, time of the latest event), newest
         incident first: what correlation needs on every delivery, without whole rows."""
-        last_at = (
-            select(func.max(events.c.at))
-            .where(events.c.incident_id == incidents.c.id)
-            .correlate(incidents)
-            .scalar_subquery()
-        )
-        query = (
-            select(incidents.c.id, incidents.c.services, incidents.c.created_at, last_at)
-            .where(incidents.c.status.in_(OPEN_STATUSES))
-            .order_by(incidents.c.id.desc())
-        )
         return [
-            (row[0], tuple(row[1]), row[2], _utc(row[3])) for row in self.connection.execute(query)
+            (row[0], tuple(row[1]), row[2], _utc(row[3]))
+            for row in self.connection.execute(_OPEN_FOR_CORRELATION)
         ]
 
     def open_with_last_event(self) -> list[tuple[Incident, dt.datetime | None]]:
@@ -303,6 +325,14 @@ class EventRepository:
         for row in result:
             yield mapping.event_from_row(row)
 
+    def stored_since(self, incident_id: int, after_id: int) -> list[tuple[int, Event]]:
+        """The incident's events with an id above `after_id`, as (id, event), by id: what was
+        stored since a caller last looked (events are only ever added)."""
+        found = self.connection.execute(
+            _EVENTS_SINCE, {"incident_id": incident_id, "after_id": after_id}
+        )
+        return [(row["id"], mapping.event_from_row(row)) for row in found.mappings()]
+
     def milestone_candidates(
         self, incident_id: int, *, exact_up_to: int = 20_000, changes_kept: int = 1000
     ) -> list[Event]:
@@ -349,6 +379,9 @@ class EventRepository:
         return [mapping.event_from_row(r) for r in self.connection.execute(query).mappings()]
 
     def count(self, incident_id: int | None = None) -> int:
+        if incident_id is not None:
+            found = self.connection.execute(_COUNT_EVENTS, {"incident_id": incident_id})
+            return int(found.scalar_one())
         query = select(func.count()).select_from(events)
         if incident_id is not None:
             query = query.where(events.c.incident_id == incident_id)
@@ -361,9 +394,7 @@ class PayloadRepository:
 
     def find(self, digest: str) -> tuple[int, int] | None:
         """(payload id, incident id) of a payload already received."""
-        row = self.connection.execute(
-            select(payloads.c.id, payloads.c.incident_id).where(payloads.c.digest == digest)
-        ).first()
+        row = self.connection.execute(_FIND_PAYLOAD, {"digest": digest}).first()
         return (row[0], row[1]) if row else None
 
     def add(
@@ -384,9 +415,7 @@ class PayloadRepository:
             "incident_id": incident_id,
             "received_at": now,
         }
-        return int(
-            self.connection.execute(insert(payloads).returning(payloads.c.id), row).scalar_one()
-        )
+        return int(self.connection.execute(_ADD_PAYLOAD, row).scalar_one())
 
     def for_incident(self, incident_id: int) -> list[Payload]:
         rows = self.connection.execute(
@@ -489,7 +518,7 @@ class AuditRepository:
         detail: dict[str, Any],
     ) -> None:
         self.connection.execute(
-            insert(audit_log),
+            _ADD_AUDIT,
             {
                 "at": at,
                 "actor": actor[:200],

@@ -14,11 +14,12 @@ import hashlib
 import json
 import time
 from collections.abc import Awaitable, Callable
+from functools import partial
 from typing import Annotated, Any, Literal
 from urllib.parse import parse_qs
 
+from anyio import to_thread
 from fastapi import APIRouter, Query, Request
-from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse
 
 from hindsight.api.context import AppContext, client_address, get_context
@@ -106,7 +107,8 @@ async def _receive(
     name = _delivery_name(source, request, body)
     if source == "generic":
         name += ".csv" if kind == "text/csv" else ".jsonl"
-    return await run_in_threadpool(_store, context, source, body, name, incident)
+    store = partial(_store, context, source, body, name, incident)
+    return await to_thread.run_sync(store, limiter=context.delivery_slots)
 
 
 def _store(

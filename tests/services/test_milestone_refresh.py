@@ -1,0 +1,75 @@
+"""The refresher's event cache loads only what was stored since it last looked, and loads the
+whole incident again whenever the count says something other than additions happened."""
+
+from __future__ import annotations
+
+from hindsight.core.events import Event
+from hindsight.core.timeline import build_timeline
+from hindsight.samples import sample_evidence
+from hindsight.services.incidents import create_incident
+from hindsight.services.ingest import ingest
+from hindsight.services.milestone_refresh import EventCache, store_milestones
+from hindsight.services.timelines import refresh_milestones, to_records
+from hindsight.store.unit_of_work import UnitOfWork, utc_now
+
+EVIDENCE = sample_evidence()
+
+
+def _all_events(uow: UnitOfWork, incident_id: int) -> list[Event]:
+    with uow:
+        return list(uow.events.for_incident(incident_id))
+
+
+def test_the_cache_follows_additions_and_reloads_when_the_count_disagrees(
+    uow: UnitOfWork,
+) -> None:
+    incident = create_incident(uow, title="cache")
+    cache = EventCache()
+    half = len(EVIDENCE) // 2
+    for source, name, data in EVIDENCE[:half]:
+        ingest(uow, source, data, name=name, incident=incident.id, refresh=False)
+    with uow:
+        first = cache.candidates(uow, incident.id)
+    assert first == _all_events(uow, incident.id) and cache.full_loads == 1
+    for source, name, data in EVIDENCE[half:]:
+        ingest(uow, source, data, name=name, incident=incident.id, refresh=False)
+    with uow:
+        second = cache.candidates(uow, incident.id)
+    assert second == _all_events(uow, incident.id) and len(second) > len(first)
+    assert cache.full_loads == 1  # only the new events were read
+
+    # As if an event with a lower id had committed after the cache looked (PostgreSQL
+    # sequences do not commit in order): the count disagrees, so everything is read again.
+    loaded = cache._loaded[incident.id]
+    loaded.events.pop(0)
+    with uow:
+        third = cache.candidates(uow, incident.id)
+    assert third == second and cache.full_loads == 2
+
+
+def test_stored_milestones_equal_the_synchronous_refresh(uow: UnitOfWork) -> None:
+    incident = create_incident(uow, title="same columns")
+    for source, name, data in EVIDENCE:
+        ingest(uow, source, data, name=name, incident=incident.id, refresh=False)
+    with uow:
+        found = EventCache().candidates(uow, incident.id)
+    assert found is not None
+    store_milestones(uow, incident.id, found)
+    with uow:
+        deferred = uow.incidents.get(incident.id)
+        refresh_milestones(uow, incident.id, utc_now())
+        synchronous = uow.incidents.get(incident.id)
+    assert deferred is not None and synchronous is not None
+    assert (deferred.milestones, deferred.durations) == (
+        synchronous.milestones,
+        synchronous.durations,
+    )
+    assert (deferred.milestones, deferred.durations) == to_records(
+        build_timeline(_all_events(uow, incident.id)).milestones
+    )
+    assert deferred.milestones.detected_at is not None
+
+
+def test_a_deleted_incident_has_no_candidates(uow: UnitOfWork) -> None:
+    with uow:
+        assert EventCache().candidates(uow, 987_654_321) is None
