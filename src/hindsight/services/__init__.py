@@ -4,6 +4,8 @@ these and nothing below them.
     incidents.py    create / get / list / update / delete an incident; the stored timeline
     postmortems.py  start from the template, read, update with optimistic concurrency, history
     ingest.py       payloads in: idempotent, correlated to an incident, all or nothing
+    timelines.py    the stored timeline; milestones recomputed from the events
+    milestone_refresh.py  the server's coalescing, background milestone refresher
     backup.py       the whole store to a portable JSON Lines archive and back
     exporting.py    one incident as Markdown or JSON
 """
