@@ -46,40 +46,43 @@ def insert_ignoring(connection: Connection, table: Table, *conflict: str) -> Ins
     return sqlite.insert(table).on_conflict_do_nothing(index_elements=list(conflict))
 
 
-# PostgreSQL bulk insert of events: COPY into a temporary table, then INSERT … SELECT. The
-# column list is checked against the table, so a new events column cannot be silently dropped.
-_STAGED = (
-    "incident_id",
-    "payload_id",
-    "key",
-    "at",
-    "source",
-    "kind",
-    "text",
-    "actor",
-    "actor_is_bot",
-    "services",
-    "link",
-    "raw",
-    "refs",
-    "subject",
-    "fact",
-    "fidelity",
+# PostgreSQL bulk insert of events: binary COPY into a temporary table (no text formatting of
+# each value here, no parsing of it there), then INSERT … SELECT. Each column with its staging
+# type and COPY type; the JSON columns travel as text and become json in the INSERT. The list
+# is checked against the table, so a new events column cannot be silently dropped.
+_STAGE_TYPES = (
+    ("incident_id", "integer", "int4"),
+    ("payload_id", "bigint", "int8"),
+    ("key", "text", "text"),
+    ("at", "timestamptz", "timestamptz"),
+    ("source", "text", "text"),
+    ("kind", "text", "text"),
+    ("text", "text", "text"),
+    ("actor", "text", "text"),
+    ("actor_is_bot", "boolean", "bool"),
+    ("services", "text", "text"),
+    ("link", "text", "text"),
+    ("raw", "text", "text"),
+    ("refs", "text", "text"),
+    ("subject", "text", "text"),
+    ("fact", "text", "text"),
+    ("fidelity", "integer", "int4"),
 )
+_STAGED = tuple(name for name, _, _ in _STAGE_TYPES)
 if tuple(c.name for c in events.columns if c.name != "id") != _STAGED:
     raise RuntimeError("the events table changed: update the staged columns to match")
 _STAGE = "hindsight_events_in"
 _STAGE_DDL = (
     f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (ord integer NOT NULL, "
-    "incident_id integer, payload_id bigint, key text, at timestamptz, source text, kind text, "
-    "text text, actor text, actor_is_bot boolean, services json, link text, raw text, refs json, "
-    "subject text, fact text, fidelity integer)"
+    + ", ".join(f"{name} {sql}" for name, sql, _ in _STAGE_TYPES)
+    + ")"
 )
-_STAGE_COPY = f"COPY {_STAGE} (ord, {', '.join(_STAGED)}) FROM STDIN"
+_STAGE_COPY = f"COPY {_STAGE} (ord, {', '.join(_STAGED)}) FROM STDIN (FORMAT BINARY)"
+_STAGE_COPY_TYPES = ["int4", *(copy for _, _, copy in _STAGE_TYPES)]
 _STAGE_INSERT = (
     f"INSERT INTO events ({', '.join(_STAGED)}) "
-    f"SELECT {', '.join(_STAGED)} FROM {_STAGE} ORDER BY ord "
-    "ON CONFLICT (incident_id, key) DO NOTHING"
+    f"SELECT {', '.join(f'{n}::json' if n in ('services', 'refs') else n for n in _STAGED)} "
+    f"FROM {_STAGE} ORDER BY ord ON CONFLICT (incident_id, key) DO NOTHING"
 )
 _STAGE_CLEAR = f"TRUNCATE {_STAGE}"
 
@@ -284,6 +287,7 @@ class EventRepository:
         assert driver is not None
         dumps = _JsonArrays()
         with driver.cursor() as cursor, cursor.copy(_STAGE_COPY) as copy:
+            copy.set_types(_STAGE_COPY_TYPES)
             write = copy.write_row
             for number, row in enumerate(rows):
                 write(
