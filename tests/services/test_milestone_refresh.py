@@ -3,12 +3,14 @@ whole incident again whenever the count says something other than additions happ
 
 from __future__ import annotations
 
+import pytest
+
 from hindsight.core.events import Event
 from hindsight.core.timeline import build_timeline
 from hindsight.samples import sample_evidence
 from hindsight.services.incidents import create_incident
 from hindsight.services.ingest import ingest
-from hindsight.services.milestone_refresh import EventCache, store_milestones
+from hindsight.services.milestone_refresh import EventCache, MilestoneRefresher, store_milestones
 from hindsight.services.timelines import refresh_milestones, to_records
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
@@ -73,3 +75,36 @@ def test_stored_milestones_equal_the_synchronous_refresh(uow: UnitOfWork) -> Non
 def test_a_deleted_incident_has_no_candidates(uow: UnitOfWork) -> None:
     with uow:
         assert EventCache().candidates(uow, 987_654_321) is None
+
+
+def test_a_failed_refresh_stays_marked_and_a_late_mark_after_stop_is_refreshed(
+    uow: UnitOfWork,
+) -> None:
+    incident = create_incident(uow, title="retry")
+    source, name, data = next(e for e in EVIDENCE if e[0] == "alertmanager")
+    ingest(uow, source, data, name=name, incident=incident.id, refresh=False)
+    failures = [RuntimeError("database went away")]
+
+    def read() -> UnitOfWork:
+        if failures:
+            raise failures.pop()
+        return uow
+
+    refresher = MilestoneRefresher(read, lambda: uow)
+    refresher.mark(incident.id)
+    with pytest.raises(RuntimeError):
+        refresher.flush()
+    assert refresher.pending() == {incident.id}
+    assert refresher.flush() == 1 and not refresher.pending()
+    with uow:
+        done = uow.incidents.get(incident.id)
+    assert done is not None and done.milestones.detected_at is not None
+
+    refresher.stop()  # never started: stopping only
+    other = create_incident(uow, title="late")
+    ingest(uow, source, data, name=name, incident=other.id, refresh=False)
+    refresher.mark(other.id)  # a delivery that raced the shutdown
+    assert not refresher.pending()
+    with uow:
+        late = uow.incidents.get(other.id)
+    assert late is not None and late.milestones.detected_at is not None

@@ -138,6 +138,9 @@ class MilestoneRefresher:
             if incident_id not in self._dirty:
                 self._dirty[incident_id] = self._clock() + self.delay
                 self._state.notify()
+            stopping = self._stopping
+        if stopping:  # a delivery that raced `stop`: nobody else will get to it
+            self.flush({incident_id})
 
     def flush(self, incident_ids: set[int] | None = None) -> int:
         """Refresh now whatever is marked (or just `incident_ids` among it), after waiting for
@@ -155,8 +158,9 @@ class MilestoneRefresher:
                 try:
                     self._refresh(incident_id)
                 except BaseException:
-                    for again in chosen[n:]:
-                        self.mark(again)
+                    with self._state:
+                        for again in chosen[n:]:
+                            self._dirty.setdefault(again, self._clock() + self.delay)
                     raise
         return len(chosen)
 
@@ -228,7 +232,8 @@ class MilestoneRefresher:
                 with self._state:
                     self._rest_until = self._clock() + self.delay
                 if marked:
-                    self.mark(incident_id)  # try again later
+                    with self._state:  # try again later
+                        self._dirty.setdefault(incident_id, self._clock() + self.delay)
 
     def _refresh(self, incident_id: int) -> None:
         started = time.perf_counter()
