@@ -26,7 +26,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from hindsight.core.events import Event
-from hindsight.core.timeline import build_timeline
+from hindsight.core.timeline.build import timeline_milestones
 from hindsight.services.timelines import to_records
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
@@ -71,7 +71,7 @@ class EventCache:
             self.full_loads += 1
         if new:
             loaded.events.extend((event.at, event_id, event) for event_id, event in new)
-            loaded.events.sort(key=lambda item: (item[0], item[1]))
+            loaded.events.sort()  # (time, id): ids are unique, events never compared
             loaded.last_id = max(loaded.last_id, max(event_id for event_id, _ in new))
         self._loaded[incident_id] = loaded
         while len(self._loaded) > self.incidents:
@@ -81,7 +81,7 @@ class EventCache:
 
 def store_milestones(write: UnitOfWork, incident_id: int, events: list[Event]) -> None:
     """Compute the milestones of `events` and write them on the incident if they changed."""
-    milestones, durations = to_records(build_timeline(events).milestones)
+    milestones, durations = to_records(timeline_milestones(events))
     with write:
         stored = write.incidents.get(incident_id)
         if stored is None:

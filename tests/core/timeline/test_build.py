@@ -120,3 +120,10 @@ def test_event_constructor_validates() -> None:
         Event(dt.datetime(2026, 3, 14, tzinfo=UTC), "s", EventKind.NOTE, "", "t")
     with pytest.raises(ValueError, match="tuples"):
         Event(dt.datetime(2026, 3, 14, tzinfo=UTC), "s", EventKind.NOTE, "k", "t", services="x")  # type: ignore[arg-type]
+
+
+@given(event_lists)
+def test_milestones_alone_equal_the_built_timelines(events: list[Event]) -> None:
+    from hindsight.core.timeline.build import timeline_milestones
+
+    assert timeline_milestones(events) == build_timeline(events).milestones

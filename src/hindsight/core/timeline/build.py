@@ -46,3 +46,10 @@ def build_timeline(
         entries=tuple(collapse(ordered, storm_window)),
         milestones=find_milestones(ordered),
     )
+
+
+def timeline_milestones(events: Iterable[Event]) -> Milestones:
+    """`build_timeline(events).milestones`, without collapsing storms (which the milestones do
+    not use): for callers that keep only the milestones, as the server does after every storm
+    of deliveries."""
+    return find_milestones(merge(dedupe(events)))
