@@ -62,6 +62,27 @@ def digest(source: str, payload: bytes) -> str:
     return hashlib.sha256(source.encode() + b"\0" + payload).hexdigest()
 
 
+@dataclass(frozen=True)
+class Parsed:
+    """A payload parsed and keyed, ready to store (pure: computed before any lock)."""
+
+    source: Source
+    payload: bytes
+    name: str
+    events: tuple[Event, ...]
+    digest: str
+    keys: tuple[str, ...]
+
+
+def parse(source: str | Source, payload: bytes, *, name: str = "payload") -> Parsed:
+    """Parse a payload (a `SourceError` if it is not one) and compute its digest and
+    correlation keys; touches no store."""
+    adapter = get_source(source) if isinstance(source, str) else source
+    found = adapter.parse(name, payload)
+    keys = tuple(correlation.correlation_keys(adapter.name, payload, found))
+    return Parsed(adapter, payload, name, found, digest(adapter.name, payload), keys)
+
+
 def ingest(
     uow: UnitOfWork,
     source: str | Source,
@@ -75,60 +96,84 @@ def ingest(
     refresh: bool = True,
 ) -> IngestResult:
     """Store one payload's events on an incident, all or nothing; idempotent."""
-    adapter = get_source(source) if isinstance(source, str) else source
-    found = adapter.parse(name, payload)  # pure: nothing is written if this raises
-    key = digest(adapter.name, payload)
-    keys = correlation.correlation_keys(adapter.name, payload, found)  # pure: before the lock
+    parsed = parse(source, payload, name=name)  # pure: nothing is written if this raises
     with uow:
-        target = find_incident(uow, incident) if incident is not None else None
-        seen = uow.payloads.find(key)
-        if seen is not None and (target is None or target.id == seen[1]):
-            known = target or find_incident(uow, seen[1])
-            return IngestResult(known, len(found), 0, redelivery=True)
-        if target is None:
-            target = correlation.correlate(uow, keys, found, window)
-        created = False
-        now = utc_now()
-        if target is None:
-            target = _new_incident(uow, adapter.name, name, found, actor, now)
-            created = True
-        payload_id = (
-            seen[0]
-            if seen is not None
-            else uow.payloads.add(
-                digest=key,
-                source=adapter.name,
-                name=name,
-                body=payload,
-                incident_id=target.id,
-                now=now,
-            )
-        )
-        rows = [mapping.event_row(e, target.id, payload_id) for e in found]
-        if line_offset:
-            _shift_pointers(rows, name, line_offset)
-        added = uow.events.add_many(rows)
-        if added == 0 and not created:
-            return IngestResult(target, len(found), 0)  # rolled back on leaving: no change
-        uow.incidents.add_keys(target.id, keys)
-        widened = _widen_services(uow, target, found, now)
-        if refresh:
-            refresh_milestones(uow, target.id, now)
-        uow.audit.add(
-            at=now,
+        result = ingest_parsed(
+            uow,
+            parsed,
+            incident=incident,
             actor=actor,
-            action="ingest",
-            incident_id=target.id,
-            detail={
-                "source": adapter.name,
-                "name": name,
-                "digest": key,
-                "received": len(found),
-                "added": added,
-            },
+            window=window,
+            line_offset=line_offset,
+            refresh=refresh,
         )
-        stored = find_incident(uow, target.id) if refresh or widened else target
-        uow.commit()
+        if result.changed:
+            uow.commit()  # else rolled back on leaving: no change
+    return result
+
+
+def ingest_parsed(
+    uow: UnitOfWork,
+    parsed: Parsed,
+    *,
+    incident: int | str | None = None,
+    actor: str = "ingest",
+    window: dt.timedelta = DEFAULT_WINDOW,
+    line_offset: int = 0,
+    refresh: bool = True,
+) -> IngestResult:
+    """`ingest`'s writes inside an open unit of work, which the caller commits if the result
+    `changed`, and rolls back otherwise (the payload row may have been written)."""
+    found, key, keys, name = parsed.events, parsed.digest, parsed.keys, parsed.name
+    source = parsed.source.name
+    target = find_incident(uow, incident) if incident is not None else None
+    seen = uow.payloads.find(key)
+    if seen is not None and (target is None or target.id == seen[1]):
+        known = target or find_incident(uow, seen[1])
+        return IngestResult(known, len(found), 0, redelivery=True)
+    if target is None:
+        target = correlation.correlate(uow, keys, found, window)
+    created = False
+    now = utc_now()
+    if target is None:
+        target = _new_incident(uow, source, name, found, actor, now)
+        created = True
+    payload_id = (
+        seen[0]
+        if seen is not None
+        else uow.payloads.add(
+            digest=key,
+            source=source,
+            name=name,
+            body=parsed.payload,
+            incident_id=target.id,
+            now=now,
+        )
+    )
+    rows = [mapping.event_row(e, target.id, payload_id) for e in found]
+    if line_offset:
+        _shift_pointers(rows, name, line_offset)
+    added = uow.events.add_many(rows)
+    if added == 0 and not created:
+        return IngestResult(target, len(found), 0)  # the caller rolls back: no change
+    uow.incidents.add_keys(target.id, keys)
+    widened = _widen_services(uow, target, found, now)
+    if refresh:
+        refresh_milestones(uow, target.id, now)
+    uow.audit.add(
+        at=now,
+        actor=actor,
+        action="ingest",
+        incident_id=target.id,
+        detail={
+            "source": source,
+            "name": name,
+            "digest": key,
+            "received": len(found),
+            "added": added,
+        },
+    )
+    stored = find_incident(uow, target.id) if refresh or widened else target
     return IngestResult(stored, len(found), added, created_incident=created)
 
 
