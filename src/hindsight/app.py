@@ -87,9 +87,11 @@ def create_app(
                 slug = await run_in_threadpool(load_sample, context.uow())
                 server_logger().info("sample incident loaded", extra={"incident": slug})
             context.milestones.start()
+            context.deliveries.start()
             try:
                 yield
             finally:
+                await run_in_threadpool(context.deliveries.stop)  # stores what is queued
                 await run_in_threadpool(context.milestones.stop)  # refreshes what is marked
         finally:
             if owned is not None:

@@ -1,6 +1,6 @@
 """What every request can reach: the settings, the engine, the clock, the metrics, the
-failed-authentication limiter, the milestone refresher. One `AppContext` per `create_app`,
-kept on `app.state`.
+failed-authentication limiter, the milestone refresher, the webhook deliveries' group-commit
+writer. One `AppContext` per `create_app`, kept on `app.state`.
 
 `uow()` is what reads and ordinary writes use: entering it first brings every incident a
 delivery marked up to date (read-your-writes for milestones). Webhook deliveries use
@@ -19,6 +19,7 @@ from sqlalchemy import Engine
 from hindsight.api.metrics import Metrics
 from hindsight.api.ratelimit import FailureLimiter
 from hindsight.services import UnitOfWork
+from hindsight.services.delivery_writer import DeliveryWriter
 from hindsight.services.milestone_refresh import MilestoneRefresher
 from hindsight.settings import Settings
 
@@ -38,10 +39,16 @@ class AppContext:
     limiter: FailureLimiter = field(default_factory=lambda: FailureLimiter(20, 60.0))
     bound: Engine | None = None  # set when the app starts (or given by the caller)
     milestones: MilestoneRefresher = field(init=False)
+    deliveries: DeliveryWriter = field(init=False)
     _slots: CapacityLimiter | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
         self.milestones = MilestoneRefresher(self.read_uow, self.delivery_uow)
+        self.deliveries = DeliveryWriter(
+            self.delivery_uow,
+            deferred=lambda: self.milestones.running,
+            committed=self.milestones.mark,
+        )
 
     @property
     def delivery_slots(self) -> CapacityLimiter:

@@ -10,6 +10,7 @@ correlates.
 
 from __future__ import annotations
 
+import asyncio
 import hashlib
 import json
 import time
@@ -28,7 +29,7 @@ from hindsight.api.schemas import DeliveryOut
 from hindsight.api.signatures import Delivery, verify
 from hindsight.core.errors import UserError
 from hindsight.services.errors import NotFoundError
-from hindsight.services.ingest import IngestResult, ingest
+from hindsight.services.ingest import IngestResult, Parsed, ingest_parsed, parse
 from hindsight.sources import SourceError
 
 router = APIRouter(prefix="/hooks", tags=["webhooks"], responses={"default": PROBLEM_SCHEMA})
@@ -107,32 +108,32 @@ async def _receive(
     name = _delivery_name(source, request, body)
     if source == "generic":
         name += ".csv" if kind == "text/csv" else ".jsonl"
-    store = partial(_store, context, source, body, name, incident)
-    return await to_thread.run_sync(store, limiter=context.delivery_slots)
+    return await _store(context, source, body, name, incident)
 
 
-def _store(
+async def _store(
     context: AppContext, source: str, body: bytes, name: str, incident: str | None
 ) -> DeliveryOut:
+    """Parse the delivery (a bad payload is answered without touching the store), then have
+    the app's writer store it with whatever else is waiting (group commit), or store it here
+    if the writer is not running; answer once it is committed."""
     metrics = context.metrics
     started = time.perf_counter()
     try:
-        # The milestones are derived data: with the app's refresher running they are
-        # recomputed after the commit, coalesced per incident, not under this delivery's
-        # write lock (see services.timelines).
-        deferred = context.milestones.running
-        result: IngestResult = ingest(
-            context.delivery_uow(),
-            source,
-            body,
-            name=name,
+        parsed = await to_thread.run_sync(
+            partial(parse, source, body, name=name), limiter=context.delivery_slots
+        )
+        future = context.deliveries.submit(
+            parsed,
             incident=incident,
             actor=source,
             window=context.settings.correlation_window,
-            refresh=not deferred,
         )
-        if deferred and result.changed:
-            context.milestones.mark(result.incident.id)
+        if future is not None:
+            result = await asyncio.wrap_future(future)
+        else:
+            stored = partial(_store_alone, context, parsed, incident, source)
+            result = await to_thread.run_sync(stored, limiter=context.delivery_slots)
     except NotFoundError:
         metrics.deliveries.labels(source, "unplaced").inc()
         raise
@@ -163,6 +164,30 @@ def _store(
         received=result.received,
         added=result.added,
     )
+
+
+def _store_alone(
+    context: AppContext, parsed: Parsed, incident: str | None, source: str
+) -> IngestResult:
+    """A delivery in a transaction of its own (the writer is not running)."""
+    # The milestones are derived data: with the app's refresher running they are recomputed
+    # after the commit, coalesced per incident, not under this delivery's write lock.
+    deferred = context.milestones.running
+    uow = context.delivery_uow()
+    with uow:
+        result = ingest_parsed(
+            uow,
+            parsed,
+            incident=incident,
+            actor=source,
+            window=context.settings.correlation_window,
+            refresh=not deferred,
+        )
+        if result.changed:
+            uow.commit()
+    if deferred and result.changed:
+        context.milestones.mark(result.incident.id)
+    return result
 
 
 def _route(source: str, summary: str) -> Callable[..., Any]:
