@@ -86,7 +86,11 @@ def test_concurrent_deliveries_are_committed_together_and_each_acknowledged(
         return UnitOfWork(store)
 
     marked: list[int] = []
-    writer = DeliveryWriter(write_uow, deferred=lambda: True, committed=marked.append)
+    writer = DeliveryWriter(
+        write_uow,
+        deferred=lambda: True,
+        committed=lambda incident, _events: marked.append(incident),
+    )
     commits = _commits(store)
     writer.start()
     try:

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from hindsight.core.events import Event
+from hindsight.core.events import Event, EventKind, parse_instant
 from hindsight.core.timeline import build_timeline
 from hindsight.samples import sample_evidence
 from hindsight.services.incidents import create_incident
@@ -108,3 +108,44 @@ def test_a_failed_refresh_stays_marked_and_a_late_mark_after_stop_is_refreshed(
     with uow:
         late = uow.incidents.get(other.id)
     assert late is not None and late.milestones.detected_at is not None
+
+
+def _alert(
+    at: str, key: str, *, kind: str = "alert-firing", services: tuple[str, ...] = ("api",)
+) -> Event:
+    return Event(parse_instant(at), "alertmanager", EventKind(kind), key, key, services=services)
+
+
+def test_marks_that_cannot_move_a_milestone_are_skipped_and_the_rest_are_not(
+    uow: UnitOfWork,
+) -> None:
+    incident = create_incident(uow, title="storm")
+    alerts = [e for e in EVIDENCE if e[0] == "alertmanager"]
+    for source, name, data in alerts:
+        ingest(uow, source, data, name=name, incident=incident.id, refresh=False)
+    refresher = MilestoneRefresher(lambda: uow, lambda: uow)
+    refresher.mark(incident.id)
+    assert refresher.flush() == 1
+    events = _all_events(uow, incident.id)
+    first = min(e.at for e in events if e.kind.value == "alert-firing")
+    known = next(e.services for e in events if e.kind.value == "alert-firing")
+    later = (first.replace(year=first.year + 1)).isoformat()
+    earlier = (first.replace(year=first.year - 1)).isoformat()
+
+    repeat = _alert(later, "repeat", services=known)
+    refresher.mark(incident.id, [repeat])
+    assert not refresher.pending() and refresher.skipped == 1  # a storm's repeat
+    with_repeat = build_timeline([*events, repeat]).milestones
+    assert to_records(with_repeat) == to_records(build_timeline(events).milestones)
+    moving = {
+        "earlier detection": _alert(earlier, "early", services=known),
+        "a new service": _alert(later, "new", services=("billing",)),
+        "a page": _alert(later, "page", kind="page-triggered", services=known),
+        "an acknowledgement": _alert(later, "ack", kind="acknowledged", services=known),
+        "a resolution": _alert(later, "ok", kind="alert-resolved", services=known),
+    }
+    for what, event in moving.items():
+        refresher.mark(incident.id, [_alert(later, "repeat2", services=known), event])
+        assert refresher.pending() == {incident.id}, what
+        refresher.flush()
+    assert refresher.skipped == 1

@@ -23,10 +23,11 @@ import datetime as dt
 import logging
 import queue
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 
+from hindsight.core.events import Event
 from hindsight.services.ingest import DEFAULT_WINDOW, IngestResult, Parsed, ingest_parsed
 from hindsight.store.unit_of_work import UnitOfWork
 
@@ -64,7 +65,7 @@ class DeliveryWriter:
         write_uow: Callable[[], UnitOfWork],
         *,
         deferred: Callable[[], bool] = lambda: False,
-        committed: Callable[[int], None] = lambda _incident_id: None,
+        committed: Callable[[int, Sequence[Event]], None] = lambda _incident, _events: None,
         max_batch: int = MAX_BATCH,
     ) -> None:
         self._write_uow = write_uow
@@ -161,7 +162,7 @@ class DeliveryWriter:
                 continue
             if deferred and outcome.changed:
                 try:
-                    self._committed(outcome.incident.id)
+                    self._committed(outcome.incident.id, pending.parsed.events)
                 except Exception:  # a mark must not cost the acknowledgement
                     log.exception("marking incident %d failed", outcome.incident.id)
             pending.future.set_result(outcome)

@@ -22,11 +22,12 @@ import logging
 import threading
 import time
 from collections import OrderedDict
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from hindsight.core.events import Event
+from hindsight.core.events import Event, EventKind
 from hindsight.core.timeline.build import timeline_milestones
+from hindsight.core.timeline.milestones import DETECTION_KINDS
 from hindsight.services.timelines import to_records
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
@@ -122,6 +123,11 @@ class MilestoneRefresher:
         self._thread: threading.Thread | None = None
         self._stopping = False
         self.refreshed = 0  # refreshes done (for tests and metrics)
+        self.skipped = 0  # marks that could not change a milestone
+        # Per refreshed incident: the first detection's order and the services the detections
+        # name, as of its last refresh; events only ever get added, so these only move earlier
+        # and grow, and a test against them stays true.
+        self._settled: dict[int, tuple[tuple[object, ...], frozenset[str]]] = {}
         self.cache = EventCache()
         self.log = logging.getLogger("hindsight.server")
 
@@ -133,8 +139,13 @@ class MilestoneRefresher:
         with self._state:
             return set(self._dirty)
 
-    def mark(self, incident_id: int) -> None:
+    def mark(self, incident_id: int, events: Sequence[Event] = ()) -> None:
+        """The incident gained `events` (all of a delivery's, when known): refresh it soon,
+        unless they provably cannot move a milestone (see `_settles`)."""
         with self._state:
+            if events and self._settles(incident_id, events):
+                self.skipped += 1
+                return
             if incident_id not in self._dirty:
                 self._dirty[incident_id] = self._clock() + self.delay
                 self._state.notify()
@@ -241,7 +252,35 @@ class MilestoneRefresher:
             found = self.cache.candidates(read, incident_id)
         if found is not None:
             store_milestones(self._write_uow(), incident_id, found)
+            self._settle(incident_id, found)
         took = time.perf_counter() - started
         with self._state:
             self._rest_until = self._clock() + self.spacing * took
             self.refreshed += 1
+
+    def _settle(self, incident_id: int, events: Sequence[Event]) -> None:
+        detections = [e for e in events if e.kind in DETECTION_KINDS]
+        with self._state:
+            if not detections:
+                self._settled.pop(incident_id, None)
+                return
+            first = min(e.order for e in detections)
+            services = frozenset(s for e in detections for s in e.services)
+            self._settled[incident_id] = (first, services)
+
+    def _settles(self, incident_id: int, events: Sequence[Event]) -> bool:
+        """True when `events` are all alerts firing after the incident's first detection, about
+        services its detections already name: then no milestone can move (the first
+        detection, the affected services and so the suspected cause stay; acknowledgement,
+        mitigation and resolution are other kinds). A storm's repeats are exactly this."""
+        settled = self._settled.get(incident_id)
+        if settled is None:
+            return False
+        first, services = settled
+        return all(
+            e.kind is EventKind.ALERT_FIRING
+            and e.fact is None  # a second copy of a known fact could replace the first one
+            and e.order > first
+            and services.issuperset(e.services)
+            for e in events
+        )

@@ -186,7 +186,7 @@ def _store_alone(
         if result.changed:
             uow.commit()
     if deferred and result.changed:
-        context.milestones.mark(result.incident.id)
+        context.milestones.mark(result.incident.id, parsed.events)
     return result
 
 
