@@ -5,6 +5,6 @@ migrate.py       upgrade(engine): Alembic migrations, applied on start and by `d
 tables.py        the schema as SQLAlchemy `Table`s (the migrations create exactly this)
 records.py       the stored values (frozen dataclasses, no SQLAlchemy in them)
 mapping.py       explicit row ⇄ value functions
-repositories.py  queries per aggregate, on one connection
+repositories.py  queries per aggregate, on one connection (events: event_repository.py)
 unit_of_work.py  one transaction per use case
 """

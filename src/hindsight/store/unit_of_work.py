@@ -27,9 +27,9 @@ from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 from sqlalchemy.exc import OperationalError
 
 from hindsight.store.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, WriterLock, writer_lock
+from hindsight.store.event_repository import EventRepository
 from hindsight.store.repositories import (
     AuditRepository,
-    EventRepository,
     IncidentRepository,
     PayloadRepository,
     PostmortemRepository,
