@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install run test check lint typecheck contracts pytest corpus bench clean axe
+.PHONY: install run test check lint typecheck contracts pytest corpus bench clean axe system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -20,6 +20,10 @@ run: install
 		$(BIN)/hindsight serve --host 127.0.0.1 --port 8000 --sample
 
 test: install check pytest
+
+# PostgreSQL, Prometheus + Alertmanager, Chromium and npm: installed by apt when missing.
+system-deps:
+	bash scripts/system-deps.sh
 
 check: lint typecheck contracts
 
@@ -40,7 +44,7 @@ $(AXE):
 
 axe: $(AXE)
 
-pytest: install axe
+pytest: install system-deps axe
 	$(BIN)/python -m pytest -q
 
 corpus: install

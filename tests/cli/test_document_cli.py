@@ -91,7 +91,6 @@ def test_bad_files_get_clear_errors(tmp_path: Path) -> None:
         latin: "not valid UTF-8",
         huge: "50.0 MiB",
         tmp_path / "missing.md": "no such file",
-        tmp_path: "is a folder",
     }
     for path, message in cases.items():
         for command in (["show"], ["fmt", "--check"]):
@@ -116,3 +115,22 @@ def test_sample_prints_and_writes(tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout.startswith("# Postmortem: checkout-api")
     assert out.read_text() == result.stdout
+
+
+def test_fmt_takes_folders(tmp_path: Path) -> None:
+    (tmp_path / "team" / "2026").mkdir(parents=True)
+    messy = tmp_path / "team" / "2026" / "a.md"
+    messy.write_text("Title\n=====\n")
+    (tmp_path / "team" / "b.md").write_text("# Fine\n")
+    (tmp_path / "notes.txt").write_text("not markdown")
+    result = runner.invoke(app, ["fmt", "--check", str(tmp_path)])
+    assert result.exit_code == 1
+    assert "a.md" in result.output and "b.md" not in result.output
+    assert runner.invoke(app, ["fmt", str(tmp_path)]).exit_code == 0
+    assert messy.read_text() == "# Title\n"
+    assert runner.invoke(app, ["fmt", "--check", str(tmp_path)]).exit_code == 0
+
+
+def test_show_on_a_folder_says_so(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["show", str(tmp_path)])
+    assert result.exit_code == 2 and "is a folder" in result.output

@@ -19,6 +19,17 @@ from hindsight.fileio import atomic_write, read_text
 from hindsight.samples import sample_postmortem
 
 
+def markdown_files(paths: list[Path]) -> list[Path]:
+    """The files named, with each folder replaced by the Markdown files below it."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob("*.md") if p.is_file()))
+        else:
+            found.append(path)
+    return found
+
+
 def _slug(text: str) -> str:
     cleaned = "".join(c.lower() if c.isalnum() else "-" for c in text)
     return "-".join(part for part in cleaned.split("-") if part)[:60] or "postmortem"
@@ -50,13 +61,15 @@ def new(
 
 @handle_errors
 def fmt(
-    files: list[Path] = typer.Argument(..., help="Markdown postmortems to rewrite."),
+    files: list[Path] = typer.Argument(
+        ..., help="Markdown postmortems, or folders of them (*.md, recursively)."
+    ),
     check: bool = typer.Option(False, "--check", help="Change nothing; exit 1 if any would."),
     diff: bool = typer.Option(False, "--diff", help="Change nothing; print the diff."),
 ) -> None:
     """Rewrite postmortems into canonical form, keeping every word of the prose."""
     changed = 0
-    for path in files:
+    for path in markdown_files(files):
         text = read_text(path)
         formatted = render(parse(text))
         if formatted == text:
