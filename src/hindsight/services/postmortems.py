@@ -51,14 +51,21 @@ def start_postmortem(
                 current_version=existing.version,
                 fix="edit it instead: hindsight postmortem edit " + incident.slug,
             )
-        text = template_for(incident) if markdown is None else _checked(markdown)
-        now = utc_now()
-        postmortem = uow.postmortems.add(
-            incident.id,
-            _parsed(text, author, now) | {"version": 1, "created_at": now},
-        )
-        _record(uow, postmortem, None, text, author, now)
+        text = template_for(incident) if markdown is None else markdown
+        postmortem = new_postmortem_in(uow, incident.id, text, author=author, now=utc_now())
         uow.commit()
+    return postmortem
+
+
+def new_postmortem_in(
+    uow: UnitOfWork, incident_id: int, markdown: str, *, author: str, now: dt.datetime
+) -> Postmortem:
+    """Version 1 of a postmortem inside an already open unit of work (importing uses this)."""
+    text = _checked(markdown)
+    postmortem = uow.postmortems.add(
+        incident_id, _parsed(text, author, now) | {"version": 1, "created_at": now}
+    )
+    _record(uow, postmortem, None, text, author, now)
     return postmortem
 
 
