@@ -159,7 +159,7 @@ def _pointer(name: str, row: TimedEvent) -> str | None:
 def _new_incident(uow: UnitOfWork, prepared: Prepared, author: str, now: dt.datetime) -> Incident:
     result = prepared.result
     facts = result.facts
-    title = facts.title or result.document.description or PurePath(prepared.name).stem
+    title = result.document.description or facts.title or PurePath(prepared.name).stem
     incident = new_incident_in(
         uow,
         title=title,
