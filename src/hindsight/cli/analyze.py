@@ -1,4 +1,5 @@
-"""`hindsight analyze`: patterns across a folder of postmortems, as a reliability roadmap."""
+"""`hindsight analyze`: patterns across a folder of postmortems, or across the store, as a
+reliability roadmap."""
 
 from __future__ import annotations
 
@@ -11,12 +12,14 @@ import typer
 from hindsight.cli import console
 from hindsight.cli.console import handle_errors
 from hindsight.cli.importing import imported
-from hindsight.core.analysis import Analysis, analyze, record_from_import
+from hindsight.cli.store_session import session
+from hindsight.core.analysis import Analysis, IncidentRecord, analyze, record_from_import
 from hindsight.core.errors import UserError
 from hindsight.fileio import atomic_write
 from hindsight.report.roadmap_html import render_html
 from hindsight.report.roadmap_json import render_json
 from hindsight.report.roadmap_md import render_markdown
+from hindsight.services.analytics import store_records
 
 _RENDERERS: dict[str, Callable[[Analysis], str]] = {
     "md": render_markdown,
@@ -36,7 +39,9 @@ def _date(value: str | None, option: str) -> dt.date | None:
 
 @handle_errors
 def analyze_command(
-    path: Path = typer.Argument(Path("."), help="A folder of postmortems (or one file)."),
+    path: Path | None = typer.Argument(
+        None, help="A folder of postmortems (or one file); without it, the store."
+    ),
     since: str | None = typer.Option(
         None, "--since", help="Only incidents on or after YYYY-MM-DD."
     ),
@@ -53,6 +58,24 @@ def analyze_command(
         raise UserError(f"unknown format {format!r}", fix="use --format md, html or json")
     since_date = _date(since, "--since")
     today_date = _date(today, "--today") or dt.date.today()
+    if path is None:
+        records, source = _from_store(since_date), "from the store"
+    else:
+        records, source = _from_folder(path)
+    analysis = analyze(records, today=today_date, handoffs=handoff, since=since_date)
+    text = render(analysis)
+    console.err.print(
+        f"analysed {len(analysis.records)} incidents {source}",
+        markup=False,
+    )
+    if output is None:
+        console.out.print(text, markup=False, end="")
+    else:
+        atomic_write(output, text)
+        console.err.print(f"wrote {output}", markup=False)
+
+
+def _from_folder(path: Path) -> tuple[list[IncidentRecord], str]:
     records = []
     warnings = 0
     for file, result in imported([path]):
@@ -61,18 +84,18 @@ def analyze_command(
         records.append(record_from_import(result, name))
     if not records:
         raise UserError("no Markdown postmortems found", where=str(path))
-    analysis = analyze(records, today=today_date, handoffs=handoff, since=since_date)
-    text = render(analysis)
-    console.err.print(
-        f"analysed {len(analysis.records)} incidents ({warnings} import warnings; "
-        f"see `hindsight import` for details)",
-        markup=False,
-    )
-    if output is None:
-        console.out.print(text, markup=False, end="")
-    else:
-        atomic_write(output, text)
-        console.err.print(f"wrote {output}", markup=False)
+    return records, f"({warnings} import warnings; see `hindsight import` for details)"
+
+
+def _from_store(since: dt.date | None) -> list[IncidentRecord]:
+    with session() as s:
+        records = store_records(s.uow, since)
+    if not records:
+        raise UserError(
+            "the store holds no incidents" + (" in that period" if since else ""),
+            fix="import postmortems first: hindsight import PATH --into-store",
+        )
+    return records
 
 
 def register(app: typer.Typer) -> None:

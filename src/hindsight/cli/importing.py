@@ -10,10 +10,12 @@ from typing import Any
 import typer
 
 from hindsight.cli import console
-from hindsight.cli.console import handle_errors
+from hindsight.cli.console import EXIT_ERROR, handle_errors
+from hindsight.cli.store_session import session
 from hindsight.core.errors import UserError
 from hindsight.core.importing import ImportResult, import_text
 from hindsight.fileio import atomic_write, read_text
+from hindsight.services.importing import Prepared, prepare, store_imports
 
 SCHEMA = "hindsight.import/1"
 
@@ -103,9 +105,22 @@ def import_(
     ),
     format: str = typer.Option("md", "--format", help="md or json."),
     force: bool = typer.Option(False, "--force", help="Overwrite files in the output folder."),
+    into_store: bool = typer.Option(
+        False,
+        "--into-store",
+        help="Store each document as an incident with its postmortem (again: no change).",
+    ),
 ) -> None:
     """Import postmortems written in other shapes into the template, reporting every
     ambiguity (missing time zone, out-of-order rows, impossible times) as a finding."""
+    if into_store:
+        if output is not None or format != "md":
+            raise UserError(
+                "--into-store writes to the store, not to files",
+                fix="leave out -o and --format, or import without --into-store",
+            )
+        _into_store(paths)
+        return
     writer = _FORMATS.get(format)
     if writer is None:
         raise UserError(f"unknown format {format!r}", fix="use --format md or --format json")
@@ -115,6 +130,39 @@ def import_(
     if not results:
         raise UserError("no Markdown files found", where=", ".join(map(str, paths)))
     writer(results, output, force)
+
+
+def _into_store(paths: Sequence[Path]) -> None:
+    files = list(markdown_files(paths))
+    if not files:
+        raise UserError("no Markdown files found", where=", ".join(map(str, paths)))
+    unread: list[str] = []
+
+    def prepared() -> Iterator[Prepared]:
+        for path in files:
+            try:
+                text = read_text(path)
+            except UserError as error:
+                unread.append(error.message)
+                console.err.print(f"not read: {error.message}", markup=False)
+                continue
+            found = prepare(str(path), text)
+            _report(path, found.result)
+            yield found
+
+    with session() as s:
+        results = store_imports(s.uow, prepared(), author=s.settings.user)
+    for result in results:
+        console.out.print(result.describe(), markup=False)
+    created = sum(r.created for r in results)
+    errors = sum(r.error is not None for r in results)
+    failed = errors + len(unread)
+    already = len(results) - created - errors
+    console.err.print(
+        f"{created} imported, {already} already in the store, {failed} failed", markup=False
+    )
+    if failed:
+        raise typer.Exit(EXIT_ERROR)
 
 
 def register(app: typer.Typer) -> None:

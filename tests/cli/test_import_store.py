@@ -1,0 +1,107 @@
+"""`hindsight import --into-store` and `hindsight analyze` over the store, end to end on a
+temporary SQLite file."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from hindsight.cli.app import app
+from hindsight.core.analysis.synthetic import generate
+
+runner = CliRunner()
+FIXTURES = Path(__file__).parents[1] / "importing" / "fixtures"
+COUNT = len(list(FIXTURES.glob("*.md")))
+
+
+@pytest.fixture
+def store(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> str:
+    url = f"sqlite:///{tmp_path / 'hindsight.db'}"
+    monkeypatch.setenv("HINDSIGHT_DATABASE_URL", url)
+    monkeypatch.setenv("HINDSIGHT_USER", "tester")
+    return url
+
+
+def run(*args: str, code: int = 0) -> tuple[str, str]:
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    return result.stdout, result.stderr
+
+
+def test_import_a_folder_into_the_store_twice(store: str) -> None:
+    out, err = run("import", str(FIXTURES), "--into-store")
+    assert out.count(": imported → incident ") == COUNT
+    assert f"{COUNT} imported, 0 already in the store, 0 failed" in err
+    assert "setext.md:17: IP011 warning" in err  # the findings, as without --into-store
+    out, err = run("import", str(FIXTURES), "--into-store")
+    assert out.count("already imported: nothing changed") == COUNT
+    assert f"0 imported, {COUNT} already in the store, 0 failed" in err
+    listed, _ = run("incident", "list")
+    assert "2024-03-12-cluster-ran-out-of-ip-addresses" in listed
+    shown, _ = run("postmortem", "show", "2024-03-12-cluster-ran-out-of-ip-addresses")
+    converted, _ = run("import", str(FIXTURES / "table_timeline.md"))
+    assert shown.rstrip("\n") == converted.rstrip("\n")
+    history, _ = run("postmortem", "history", "2024-03-12-cluster-ran-out-of-ip-addresses")
+    assert "v1" in history and "tester" in history
+
+
+def test_a_file_that_cannot_be_read_fails_alone(store: str, tmp_path: Path) -> None:
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "a.md").write_text((FIXTURES / "setext.md").read_text())
+    (folder / "b.md").write_bytes(b"# Outage\n\n\xff\xfe not UTF-8\n")
+    out, err = run("import", str(folder), "--into-store", code=2)
+    assert "a.md: imported" in out and "not read:" in err
+    assert "1 imported, 0 already in the store, 1 failed" in err
+
+
+def test_into_store_writes_no_files(store: str, tmp_path: Path) -> None:
+    _, err = run("import", str(FIXTURES), "--into-store", "-o", str(tmp_path), code=2)
+    assert "--into-store writes to the store" in err
+
+
+def test_analyze_without_a_path_reads_the_store(
+    store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _, err = run("analyze", code=2)
+    assert "the store holds no incidents" in err
+    folder = tmp_path / "postmortems"
+    folder.mkdir()
+    for doc in generate(40, seed=5):
+        (folder / doc.name).write_text(doc.text, encoding="utf-8")
+    run("import", str(folder), "--into-store")
+    run("incident", "new", "Checkout down", "--severity", "SEV-1")  # owed, and missing
+    # A review that only published the template: it changed nothing.
+    editor = tmp_path / "editor.py"
+    editor.write_text(
+        "import sys, pathlib\n"
+        "p = pathlib.Path(sys.argv[1])\n"
+        "p.write_text(p.read_text().replace('**Status:** Draft', '**Status:** Published'))\n"
+    )
+    monkeypatch.setenv("HINDSIGHT_EDITOR", f"{sys.executable} {editor}")
+    slug = run("incident", "new", "Queue backlog", "--severity", "SEV-2")[0].split()[1]
+    assert "saved version 2" in run("postmortem", "edit", slug)[0]
+    report, err = run("analyze", "--today", "2026-01-01", "--handoff", "16:00")
+    assert "analysed 42 incidents from the store" in err
+    assert report.startswith("# Reliability roadmap")
+    process = report.split("## Process health")[1].split("\n## ")[0]
+    assert "- Incidents that owed a postmortem and have none: 1\n" in process
+    assert "- Reviews that changed nothing: 1\n" in process
+    assert "not known" not in process
+    by_folder, _ = run("analyze", str(folder), "--format", "json", "--today", "2026-01-01")
+    by_store, _ = run("analyze", "--format", "json", "--today", "2026-01-01")
+    folder_data, store_data = json.loads(by_folder), json.loads(by_store)
+    assert store_data["incidents"] == folder_data["incidents"] + 2
+    for data in (folder_data, store_data):  # the incidents are named differently
+        for theme in data["factor_themes"]:
+            theme["incidents"] = len(theme["incidents"])
+    assert [t for t in store_data["factor_themes"] if t["incidents"] > 1] == [
+        t for t in folder_data["factor_themes"] if t["incidents"] > 1
+    ]
+    assert store_data["services"][0]["name"] == folder_data["services"][0]["name"]
+    recent, _ = run("analyze", "--format", "json", "--since", "2025-01-01")
+    assert json.loads(recent)["since"] == "2025-01-01"
