@@ -8,6 +8,8 @@ these and nothing below them.
     milestone_refresh.py  the server's coalescing, background milestone refresher
     backup.py       the whole store to a portable JSON Lines archive and back
     exporting.py    one incident as Markdown or JSON
+    importing.py    existing postmortems in: an incident per document, idempotent
+    analytics.py    the store as incident records for the cross-incident analysis
 """
 
 from hindsight.store.engine import open_store
