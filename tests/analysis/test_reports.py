@@ -28,7 +28,7 @@ def test_markdown_ranks_items_with_evidence_and_action_kind() -> None:
     assert f"- **Suggested action:** {first.action}" in text
     assert f"(`{first.incidents[0]}`)" in text
     assert text.index("## 1.") < text.index("## 2.") < text.index("## Recurring factors")
-    assert "Reviews that changed nothing: not known from files" in text
+    assert "Reviews that changed nothing: not known (a folder cannot tell" in text
 
 
 def test_markdown_says_when_nothing_stands_out() -> None:

@@ -133,9 +133,15 @@ def _actions(analysis: Analysis) -> list[str]:
 
 def _process(analysis: Analysis) -> list[str]:
     p = analysis.process
-    owed = "not known from files" if p.owed_missing is None else str(len(p.owed_missing))
+    owed = (
+        "not known (a folder cannot tell; `hindsight analyze` on the store can)"
+        if p.owed_missing is None
+        else str(len(p.owed_missing))
+    )
     reviews = (
-        "not known from files" if p.unchanged_reviews is None else str(len(p.unchanged_reviews))
+        "not known (a folder cannot tell; `hindsight analyze` on the store can)"
+        if p.unchanged_reviews is None
+        else str(len(p.unchanged_reviews))
     )
     days = p.median_days_to_publish
     return [
