@@ -217,6 +217,11 @@ class Batch:
             row["raw"] = _shifted(row["raw"], self.name, self.count)
             rows.append(tuple(row[c] for c in self.columns))
         started = time.perf_counter()
+        if self.backend == "sqlite":
+            # The engine's connections leave transactions to SQLAlchemy (the sqlite3 module's
+            # autocommit): a raw executemany would commit, and sync, every row. One transaction
+            # per batch, as the ingest has.
+            cursor.execute("BEGIN")
         cursor.executemany(self.sql, rows)
         cursor.close()
         self.raw.commit()
