@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-from hindsight.core.document.model import Block, Raw, Section, block_text
+from hindsight.core.checks.context import Context
+from hindsight.core.checks.rule import Finding, at
+from hindsight.core.document.model import Block, Raw, Section, Span, block_text
 from hindsight.core.document.template import TEMPLATE, SectionKind, contains_placeholder
 
 _SPACE = re.compile(r"\s+")
@@ -70,3 +72,15 @@ def kind_title(kind: SectionKind) -> str:
     from hindsight.core.document.template import SECTIONS
 
     return next(s.title for s in SECTIONS if s.kind is kind)
+
+
+def first_term(ctx: Context, kind: str, text: str, span: Span | None, label: str) -> Finding | None:
+    """A finding for the first use of a `kind` vocabulary term in `text`, or None."""
+    for hit in ctx.vocabulary(kind).find(text, people=ctx.people_keys):
+        return at(
+            span,
+            f"{label}: {hit.term.message}",
+            suggestion=hit.term.suggestion,
+            confidence=hit.term.confidence,
+        )
+    return None

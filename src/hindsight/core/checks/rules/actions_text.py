@@ -9,7 +9,7 @@ from hindsight.core.checks.context import Context
 from hindsight.core.checks.diagnostic import Severity
 from hindsight.core.checks.registry import register
 from hindsight.core.checks.rule import Finding, Option, Rule, RuleOptions, at
-from hindsight.core.checks.rules._common import template_cells
+from hindsight.core.checks.rules._common import first_term, template_cells
 from hindsight.core.checks.text import words
 from hindsight.core.document.readers import ActionItem
 from hindsight.core.document.template import contains_placeholder
@@ -123,16 +123,10 @@ class PersonalAction(Rule):
     confidence = 0.85
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
-        vocab = ctx.vocabulary("personal-action")
         for item in _action_texts(ctx):
-            for hit in vocab.find(item.action, people=ctx.people_keys):
-                yield at(
-                    item.span,
-                    f"personal action: {hit.term.message}",
-                    suggestion=hit.term.suggestion,
-                    confidence=hit.term.confidence,
-                )
-                break
+            found = first_term(ctx, "personal-action", item.action, item.span, "personal action")
+            if found:
+                yield found
 
 
 @register
@@ -163,16 +157,10 @@ class VagueAction(Rule):
     options = (Option("max-words", 10, "Only actions shorter than this are checked."),)
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
-        vocab = ctx.vocabulary("vague-action")
         limit = opts.int("max-words")
         for item in _action_texts(ctx):
             if len(item.action.split()) >= limit:
                 continue
-            for hit in vocab.find(item.action, people=ctx.people_keys):
-                yield at(
-                    item.span,
-                    f"vague action: {hit.term.message}",
-                    suggestion=hit.term.suggestion,
-                    confidence=hit.term.confidence,
-                )
-                break
+            found = first_term(ctx, "vague-action", item.action, item.span, "vague action")
+            if found:
+                yield found

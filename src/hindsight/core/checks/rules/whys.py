@@ -9,7 +9,7 @@ from hindsight.core.checks.diagnostic import Severity
 from hindsight.core.checks.people import causal_subjects, mentions, named
 from hindsight.core.checks.registry import register
 from hindsight.core.checks.rule import Finding, Option, Rule, RuleOptions, at
-from hindsight.core.checks.rules._common import has_content, heading_line
+from hindsight.core.checks.rules._common import first_term, has_content, heading_line
 from hindsight.core.document.template import SectionKind, contains_placeholder
 
 
@@ -73,16 +73,11 @@ class MoralisingWhy(Rule):
     confidence = 0.85
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
-        vocab = ctx.vocabulary("moralising")
         for step in ctx.whys:
-            for hit in vocab.find(step.answer, people=ctx.people_keys):
-                yield at(
-                    step.span,
-                    f"why answer stops at people: {hit.term.message}",
-                    suggestion=hit.term.suggestion,
-                    confidence=hit.term.confidence,
-                )
-                break
+            label = "why answer stops at people"
+            found = first_term(ctx, "moralising", step.answer, step.span, label)
+            if found:
+                yield found
 
 
 @register
