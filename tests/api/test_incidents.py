@@ -77,6 +77,9 @@ def test_list_filters_and_pages(client: TestClient, editor: dict[str, str]) -> N
 
 def test_bad_incident_requests_are_problems(client: TestClient, editor: dict[str, str]) -> None:
     assert_problem(client.get("/api/v1/incidents/no-such-thing", headers=editor), 404, "no-such")
+    # Ids no database can hold, and digits that are not ASCII: misses, not driver errors.
+    for ref in ("9" * 30, str(2**63), "0", "\u00b2", "\u0663"):
+        assert_problem(client.get(f"/api/v1/incidents/{ref}", headers=editor), 404)
     assert_problem(
         client.post("/api/v1/incidents", json={"title": ""}, headers=editor), 422, "title"
     )

@@ -65,6 +65,8 @@ def test_start_read_and_save_with_etags(client: TestClient, editor: dict[str, st
     assert_problem(
         client.put(url, content="x", headers={**editor, **MD, "If-Match": "banana"}), 412, "ETag"
     )
+    for tag in ('"' + "9" * 40 + '"',):  # not a version any store could hold
+        assert_problem(client.put(url, content="x", headers={**editor, **MD, "If-Match": tag}), 412)
 
 
 def test_revisions_diffs_fields_items_and_lint(client: TestClient, editor: dict[str, str]) -> None:

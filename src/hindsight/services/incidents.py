@@ -38,8 +38,9 @@ def unique_slug(repo: IncidentRepository, title: str, day: dt.date) -> str:
 def find_incident(uow: UnitOfWork, ref: int | str) -> Incident:
     """An incident by id (`42`) or slug (`2026-03-14-checkout-errors`), inside an open uow."""
     found: Incident | None = None
-    if isinstance(ref, int) or (isinstance(ref, str) and ref.isdigit()):
-        found = uow.incidents.get(int(ref))
+    number = _as_id(ref)
+    if number is not None:
+        found = uow.incidents.get(number)
     if found is None and isinstance(ref, str):
         found = uow.incidents.by_slug(ref)
     if found is None:
@@ -47,6 +48,16 @@ def find_incident(uow: UnitOfWork, ref: int | str) -> Incident:
             f"no incident {ref!r}", fix="`hindsight incident list` shows the ids and slugs"
         )
     return found
+
+
+def _as_id(ref: int | str) -> int | None:
+    """`ref` as an id a database can hold (ASCII digits, a positive 64-bit integer), else None:
+    a 30-digit "id" in a URL is a miss, not an overflow in the driver."""
+    if isinstance(ref, str):
+        if not (ref.isascii() and ref.isdigit()):
+            return None
+        ref = int(ref)
+    return ref if 0 < ref < 2**63 else None
 
 
 def _check(severity: str | None, status: str | None) -> None:

@@ -60,7 +60,7 @@ def _expected_version(if_match: str | None) -> int:
             fix="send If-Match with the ETag from your last GET of the postmortem",
         )
     value = if_match.split(",")[0].strip().removeprefix("W/").strip('"')
-    if not value.isdigit():
+    if not (value.isascii() and value.isdigit() and len(value) <= 18):  # a 64-bit integer
         raise Problem(
             412,
             f"If-Match {if_match!r} is not an ETag of this postmortem",
