@@ -58,7 +58,11 @@ class Actor:
             raise ValueError("an actor needs a name")
 
 
-@dataclass(frozen=True)
+# `Event` is built once per line of exports with millions of lines, so it has a hand-written
+# constructor: the generated one of a frozen dataclass sets each field through
+# `object.__setattr__`, which cost more than the parsing before it. The dataclass still gives
+# equality, hashing, `repr`, `dataclasses.replace` and refusing assignment.
+@dataclass(frozen=True, init=False)
 class Event:
     at: dt.datetime  # aware, UTC, with the source's sub-second precision (to the microsecond)
     source: str  # adapter name: "alertmanager", "pagerduty", "slack", ...
@@ -75,22 +79,58 @@ class Event:
     fidelity: int = 0  # higher = more complete copy of the same fact; wins on de-duplication
     order: tuple[Any, ...] = field(init=False, repr=False, compare=False, hash=False)
 
-    def __post_init__(self) -> None:
-        if self.at.tzinfo is not UTC:
-            raise ValueError(f"event time {self.at!r} must be in UTC (tzinfo=datetime.UTC)")
-        if not isinstance(self.kind, EventKind):
-            raise ValueError(f"unknown event kind {self.kind!r}")
-        if not self.source or not self.source.strip():
+    def __init__(
+        self,
+        at: dt.datetime,
+        source: str,
+        kind: EventKind,
+        key: str,
+        text: str,
+        actor: Actor | None = None,
+        services: tuple[str, ...] = (),
+        link: str | None = None,
+        raw: str | None = None,
+        refs: tuple[str, ...] = (),
+        subject: str | None = None,
+        fact: str | None = None,
+        fidelity: int = 0,
+    ) -> None:
+        if at.tzinfo is not UTC:
+            raise ValueError(f"event time {at!r} must be in UTC (tzinfo=datetime.UTC)")
+        rank = KIND_ORDER.get(kind) if isinstance(kind, EventKind) else None
+        if rank is None:
+            raise ValueError(f"unknown event kind {kind!r}")
+        if not source or source.isspace():
             raise ValueError("an event needs a source")
-        if not self.key:
+        if not key:
             raise ValueError("an event needs a de-duplication key")
-        if isinstance(self.services, str) or isinstance(self.refs, str):
+        if isinstance(services, str) or isinstance(refs, str):
             raise ValueError("services and refs are tuples of strings, not strings")
-        if any(not s for s in self.services):
+        if "" in services:
             raise ValueError("service names must not be empty")
-        # Precomputed once: the timeline sorts millions of these, and a cached tuple is the
-        # difference between a fast sort and a slow one.
-        object.__setattr__(self, "order", (self.at, KIND_ORDER[self.kind], self.source, self.key))
+        # One dict for every field, set at once; `order` is precomputed because the timeline
+        # sorts millions of these, and a cached tuple is the difference between a fast sort
+        # and a slow one.
+        object.__setattr__(
+            self,
+            "__dict__",
+            {
+                "at": at,
+                "source": source,
+                "kind": kind,
+                "key": key,
+                "text": text,
+                "actor": actor,
+                "services": services,
+                "link": link,
+                "raw": raw,
+                "refs": refs,
+                "subject": subject,
+                "fact": fact,
+                "fidelity": fidelity,
+                "order": (at, rank, source, key),
+            },
+        )
 
     @property
     def is_cause(self) -> bool:
