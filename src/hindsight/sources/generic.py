@@ -16,6 +16,8 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from hindsight.core.events import Actor, Event, EventKind, format_instant
 from hindsight.sources.base import SourceError
 from hindsight.sources.reading import check_size, epoch, instant
@@ -68,76 +70,103 @@ class GenericSource:
     def detect(self, name: str, data: bytes) -> bool:
         return name.lower().endswith((".csv", ".jsonl", ".ndjson"))
 
-    def parse(self, name: str, data: bytes) -> tuple[Event, ...]:
+    def parse(self, name: str, data: bytes, *, first_line: int = 1) -> tuple[Event, ...]:
+        """Every record's event; `first_line` numbers the lines of a batch cut from a larger
+        file, so errors and raw pointers name the line of the whole file."""
         check_size(name, data)
         try:
             content = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise SourceError(f"not UTF-8 text (byte {error.start})", where=name) from None
         if name.lower().endswith(".csv"):
-            rows = _csv_rows(name, content)
+            rows = _csv_rows(name, content, first_line)
         else:
-            rows = _jsonl_rows(name, content)
-        return tuple(self._event(name, line, row) for line, row in rows)
+            rows = _jsonl_rows(name, content, first_line)
+        read = _RecordReader(self.mapping, name)
+        return tuple([read(line, row) for line, row in rows])
 
-    def _event(self, name: str, line: int, row: dict[str, Any]) -> Event:
-        # Hot: runs once per record of exports with millions of lines, so each value is
-        # computed once and the common shapes (one service, a known kind) take short paths.
-        m = self.mapping
+
+class _RecordReader:
+    """One record → one event. Hot: it runs once per line of exports with millions of lines,
+    so each value is computed once, the common shapes (one service, a known kind) take short
+    paths, and the values a batch repeats (actors, service lists) are built once."""
+
+    def __init__(self, mapping: ColumnMapping, name: str) -> None:
+        self.m = mapping
+        self.name = name
+        self.actors: dict[tuple[str, bool], Actor] = {}
+        self.services: dict[str, tuple[str, ...]] = {}
+
+    def __call__(self, line: int, row: dict[str, Any]) -> Event:
+        m, name = self.m, self.name
         at = _time(name, line, m.at, row.get(m.at))
         body = row.get(m.text)
-        if not isinstance(body, str) or not body.strip():
+        if not isinstance(body, str) or not body or body.isspace():
             raise SourceError("required text is missing", where=f"{name}:{line}", field=m.text)
         kind_text = _cell(row, m.kind)
         kind = m.default_kind
         if kind_text:
-            found = _KINDS.get(kind_text.strip().lower())
+            found = _KINDS.get(kind_text) or _KINDS.get(kind_text.strip().lower())
             if found is None:
                 kind = EventKind.OTHER
                 body = f"[{kind_text}] {body}"
             else:
                 kind = found
         actor_name = _cell(row, m.actor)
-        bot = (_cell(row, m.is_bot) or "").strip().lower() in _BOT_WORDS
         services_text = _cell(row, m.services)
-        if not services_text:
-            services: tuple[str, ...] = ()
-        elif "," in services_text or ";" in services_text:
-            parts = (s.strip() for s in services_text.replace(";", ",").split(","))
-            services = tuple(s for s in parts if s)
-        else:
-            one = services_text.strip()
-            services = (one,) if one else ()
-        source = (_cell(row, m.source) or m.default_source).strip()
+        services = self.services.get(services_text or "")
+        if services is None:
+            services = self.services[services_text or ""] = _services(services_text)
+        source = (_cell(row, m.source) or "").strip() or m.default_source
         ident = _cell(row, m.id)
         if not ident:  # the record itself is its identity
             basis = json.dumps([format_instant(at), kind.value, body, actor_name], sort_keys=True)
             ident = hashlib.sha256(basis.encode()).hexdigest()[:16]
         text = body.strip()
-        actor = actor_name.strip() if actor_name else None
+        actor = None
+        if actor_name and not actor_name.isspace():
+            bot = (_cell(row, m.is_bot) or "").strip().lower() in _BOT_WORDS
+            actor = self.actors.get((actor_name, bot))
+            if actor is None:
+                actor = self.actors[actor_name, bot] = Actor(actor_name.strip(), is_bot=bot)
+        kind_value = _KIND_VALUES[kind]
         return Event(
-            at=at,
-            source=source,
-            kind=kind,
-            key=f"{source}:{ident}",
-            text=text,
-            actor=Actor(actor, is_bot=bot) if actor else None,
-            services=services,
-            link=_cell(row, m.link) or None,
-            raw=f"{name}#L{line}",
-            subject=f"{source}:{kind.value}:{text}",
+            at,
+            source,
+            kind,
+            f"{source}:{ident}",
+            text,
+            actor,
+            services,
+            _cell(row, m.link) or None,
+            f"{name}#L{line}",
+            (),
+            f"{source}:{kind_value}:{text}",
         )
 
 
 _KINDS = {kind.value: kind for kind in EventKind}
+_KIND_VALUES = {kind: kind.value for kind in EventKind}
 _BOT_WORDS = frozenset(("1", "true", "yes", "bot"))
+
+
+def _services(text: str | None) -> tuple[str, ...]:
+    if not text:
+        return ()
+    if "," in text or ";" in text:
+        parts = (s.strip() for s in text.replace(";", ",").split(","))
+        return tuple(s for s in parts if s)
+    one = text.strip()
+    return (one,) if one else ()
 
 
 def _cell(row: dict[str, Any], column: str | None) -> str | None:
     if column is None:
         return None
     value = row.get(column)
-    if value is None or value == "":
+    if value.__class__ is str:
+        return value or None
+    if value is None:
         return None
     if isinstance(value, list):
         return ",".join(str(v) for v in value)
@@ -153,32 +182,36 @@ def _time(name: str, line: int, column: str, value: Any) -> Any:
     return instant(value, f"{name}:{line}", column)
 
 
-def _csv_rows(name: str, content: str) -> list[tuple[int, dict[str, Any]]]:
+def _csv_rows(name: str, content: str, first_line: int) -> list[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(content))
     if not reader.fieldnames:
         raise SourceError("empty CSV: a header row is needed", where=name)
+    shift = first_line - 1
     rows: list[tuple[int, dict[str, Any]]] = []
     try:
         for row in reader:
             if None in row:
                 raise SourceError(
-                    "more cells than header columns", where=f"{name}:{reader.line_num}"
+                    "more cells than header columns", where=f"{name}:{reader.line_num + shift}"
                 )
             if any(v for v in row.values()):
-                rows.append((reader.line_num, dict(row)))
+                rows.append((reader.line_num + shift, dict(row)))
     except csv.Error as error:
-        raise SourceError(f"malformed CSV: {error}", where=f"{name}:{reader.line_num}") from None
+        where = f"{name}:{reader.line_num + shift}"
+        raise SourceError(f"malformed CSV: {error}", where=where) from None
     return rows
 
 
-def _jsonl_rows(name: str, content: str) -> list[tuple[int, dict[str, Any]]]:
+def _jsonl_rows(name: str, content: str, first_line: int) -> list[tuple[int, dict[str, Any]]]:
+    # Lines end at \n only (a JSON string may hold U+2028 and the like; a \r is whitespace).
     rows: list[tuple[int, dict[str, Any]]] = []
-    for number, line in enumerate(content.splitlines(), start=1):
-        if not line.strip():
-            continue
+    loads = orjson.loads
+    for number, line in enumerate(content.split("\n"), start=first_line):
         try:
-            value = json.loads(line)
-        except json.JSONDecodeError as error:
+            value = loads(line)
+        except orjson.JSONDecodeError as error:
+            if not line or line.isspace():
+                continue
             raise SourceError(f"invalid JSON: {error.msg}", where=f"{name}:{number}") from None
         if not isinstance(value, dict):
             raise SourceError("each line must be a JSON object", where=f"{name}:{number}")
