@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+import random
 
 import pytest
 import sqlalchemy as sa
 
 from hindsight.core.events import Actor, Event, EventKind
+from hindsight.store.event_values import sqlite_time
 from hindsight.store.records import Durations, Milestones, NewIncident
 from hindsight.store.tables import events
 from hindsight.store.unit_of_work import UnitOfWork
@@ -109,12 +111,21 @@ def test_a_failed_bulk_insert_leaves_nothing_and_the_next_one_works(uow: UnitOfW
         uow.commit()
 
 
-def test_naive_event_times_are_refused(uow: UnitOfWork) -> None:
-    with uow:
-        incident = uow.incidents.add(NewIncident("n", "N"), T0)
-        row = {"incident_id": incident.id, "key": "k", "at": dt.datetime(2026, 1, 1)}
-        with pytest.raises(ValueError, match="naive"):
-            uow.events.add_many([row])
+def test_naive_event_times_are_refused() -> None:
+    with pytest.raises(ValueError, match="UTC"):
+        _event("k", at=dt.datetime(2026, 1, 1))
+    with pytest.raises(ValueError, match="naive"):
+        sqlite_time(dt.datetime(2026, 1, 1))
+
+
+def test_stored_times_are_sqlalchemys_utc_text_whatever_the_zone() -> None:
+    plus_two = dt.timezone(dt.timedelta(hours=2))
+    assert (
+        sqlite_time(dt.datetime(2026, 1, 1, 2, 0, tzinfo=plus_two)) == "2026-01-01 00:00:00.000000"
+    )
+    assert sqlite_time(dt.datetime(2026, 1, 1, 0, 0, 0, 7, tzinfo=dt.UTC)) == (
+        "2026-01-01 00:00:00.000007"
+    )
 
 
 def test_leaving_without_commit_rolls_back_everything(uow: UnitOfWork) -> None:
@@ -198,3 +209,74 @@ def test_milestone_candidates_of_a_storm_are_bounded_and_keep_what_matters(
     assert len(exact) == 90
     # The latest five deploys before detection, the first deploy, the first and last alert.
     assert [e.key for e in thin] == ["d0", "d25", "d26", "d27", "d28", "d29", "a0", "a59"]
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_milestone_candidates_of_a_storm_are_the_first_and_last_of_every_kind_and_source(
+    uow: UnitOfWork, seed: int
+) -> None:
+    """Checked against a direct computation over every event: many kinds and sources, times
+    that tie (ties go by insertion order), changes either side of the first detection."""
+    chooser = random.Random(seed)
+    kinds = [EventKind.ALERT_FIRING, EventKind.DEPLOY, EventKind.CHANGE, EventKind.NOTE]
+    kinds += [EventKind.PAGE_TRIGGERED, EventKind.RESOLVED]
+    found = [
+        _event(
+            f"k{i}",
+            T0 + dt.timedelta(seconds=chooser.randrange(40)),
+            kind=chooser.choice(kinds),
+            source=chooser.choice(["alertmanager", "github", "pagerduty", "z-tool"]),
+        )
+        for i in range(300)
+    ]
+    with uow:
+        incident = uow.incidents.add(NewIncident("m", "M"), T0)
+        uow.events.add(incident.id, found, None)
+        thin = uow.events.milestone_candidates(incident.id, exact_up_to=10, changes_kept=7)
+    order = {e.key: (e.at, i) for i, e in enumerate(found)}  # ids follow insertion order
+    groups: dict[tuple[EventKind, str], list[Event]] = {}
+    for e in found:
+        groups.setdefault((e.kind, e.source), []).append(e)
+    expected = set()
+    for members in groups.values():
+        members.sort(key=lambda e: order[e.key])
+        expected |= {members[0].key, members[-1].key}
+    detected = min(
+        e.at for e in found if e.kind in (EventKind.ALERT_FIRING, EventKind.PAGE_TRIGGERED)
+    )
+    changes = [
+        e for e in found if e.kind in (EventKind.DEPLOY, EventKind.CHANGE) and e.at <= detected
+    ]
+    changes.sort(key=lambda e: order[e.key])
+    expected |= {e.key for e in changes[-7:]}
+    assert {e.key for e in thin} == expected
+    assert [order[e.key] for e in thin] == sorted(order[e.key] for e in thin)
+
+
+def test_bulk_values_are_stored_exactly_as_sqlalchemys_column_types_store_them(
+    uow: UnitOfWork,
+) -> None:
+    """The bulk path skips SQLAlchemy's type processing: every stored value must still be the
+    one an ordinary SQLAlchemy insert of the same event writes (times, JSON, booleans)."""
+    event = _event(
+        "k",
+        at=dt.datetime(2026, 3, 14, 14, 0, 0, 70, tzinfo=dt.UTC),
+        actor=Actor("Alertmanager", is_bot=True),
+        services=("checkout-api", "ünï"),
+        refs=("a", "b"),
+    )
+    with uow:
+        bulk = uow.incidents.add(NewIncident("bulk", "Bulk"), T0)
+        plain = uow.incidents.add(NewIncident("plain", "Plain"), T0)
+        uow.events.add(bulk.id, [event], None)
+        row = {c.name: getattr(event, c.name, None) for c in events.columns if c.name != "id"}
+        row |= {"incident_id": plain.id, "payload_id": None, "kind": event.kind.value}
+        row |= {"actor": "Alertmanager", "actor_is_bot": True}
+        row |= {"services": list(event.services), "refs": list(event.refs)}
+        uow.connection.execute(sa.insert(events), [row])
+        columns = ", ".join(c.name for c in events.columns if c.name not in ("id", "incident_id"))
+        raw = uow.connection.exec_driver_sql(
+            f"SELECT {columns} FROM events WHERE incident_id IN ({bulk.id}, {plain.id})"
+            " ORDER BY incident_id"
+        ).all()
+    assert len(raw) == 2 and raw[0] == raw[1]

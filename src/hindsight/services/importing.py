@@ -30,7 +30,6 @@ from hindsight.core.events import UTC, Event, EventKind
 from hindsight.core.importing import ImportResult, Milestones, TimedEvent, import_text
 from hindsight.services.incidents import find_incident, new_incident_in
 from hindsight.services.postmortems import new_postmortem_in
-from hindsight.store import mapping
 from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
@@ -92,7 +91,7 @@ def store_import(uow: UnitOfWork, prepared: Prepared, *, author: str) -> StoredI
             now=now,
         )
         found = events_of(prepared)
-        added = uow.events.add_many([mapping.event_row(e, incident.id, payload_id) for e in found])
+        added = uow.events.add(incident.id, found, payload_id)
         new_postmortem_in(uow, incident.id, prepared.result.markdown, author=author, now=now)
         uow.audit.add(
             at=now,

@@ -3,78 +3,95 @@ candidates the milestones need."""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Iterable, Iterator, Sequence
-from typing import Any
+from collections.abc import Iterable, Iterator
 
 from sqlalchemy import Connection, bindparam, func, select
 
 from hindsight.core.events import Event, EventKind
 from hindsight.store import mapping
-from hindsight.store.sql import insert_ignoring
+from hindsight.store.event_values import COLUMNS, StoredValues, stored_values
 from hindsight.store.tables import events
 
 CHANGE_KINDS = (EventKind.CHANGE.value, EventKind.DEPLOY.value)
 DETECTION_KINDS = (EventKind.ALERT_FIRING.value, EventKind.PAGE_TRIGGERED.value)
 
-# PostgreSQL bulk insert of events: binary COPY into a temporary table (no text formatting of
-# each value here, no parsing of it there), then INSERT … SELECT. Each column with its staging
-# type and COPY type; the JSON columns travel as text and become json in the INSERT. The list
-# is checked against the table, so a new events column cannot be silently dropped.
-_STAGE_TYPES = (
-    ("incident_id", "integer", "int4"),
-    ("payload_id", "bigint", "int8"),
-    ("key", "text", "text"),
-    ("at", "timestamptz", "timestamptz"),
-    ("source", "text", "text"),
-    ("kind", "text", "text"),
-    ("text", "text", "text"),
-    ("actor", "text", "text"),
-    ("actor_is_bot", "boolean", "bool"),
-    ("services", "text", "text"),
-    ("link", "text", "text"),
-    ("raw", "text", "text"),
-    ("refs", "text", "text"),
-    ("subject", "text", "text"),
-    ("fact", "text", "text"),
-    ("fidelity", "integer", "int4"),
+# Bulk inserts take the events as `event_values` tuples (COLUMNS, in stored form), so no
+# per-row type processing runs here, and add the incident and payload ids themselves.
+if tuple(c.name for c in events.columns)[3:] != COLUMNS:
+    raise RuntimeError("the events table changed: update event_values.COLUMNS to match")
+_NAMES = ", ".join(COLUMNS)
+
+# SQLite: one DBAPI `executemany`. The ids are integers written into the statement (the same
+# for every row); the row count of an `ON CONFLICT DO NOTHING` insert is what was new.
+_SQLITE_INSERT = (
+    "INSERT INTO events (incident_id, payload_id, {names}) VALUES ({incident}, {payload}, "
+    + ", ".join("?" for _ in COLUMNS)
+    + ") ON CONFLICT (incident_id, key) DO NOTHING"
 )
-_STAGED = tuple(name for name, _, _ in _STAGE_TYPES)
-if tuple(c.name for c in events.columns if c.name != "id") != _STAGED:
-    raise RuntimeError("the events table changed: update the staged columns to match")
-_STAGE = "hindsight_events_in"
+
+# PostgreSQL: binary COPY into a temporary table (no text formatting of each value here, no
+# parsing of it there), then one INSERT … SELECT with the ids bound. Each column's staging
+# type and COPY type; the JSON columns travel as text and become json in the INSERT.
+_STAGE_TYPES = {
+    "key": ("text", "text"),
+    "at": ("timestamptz", "timestamptz"),
+    "source": ("text", "text"),
+    "kind": ("text", "text"),
+    "text": ("text", "text"),
+    "actor": ("text", "text"),
+    "actor_is_bot": ("boolean", "bool"),
+    "services": ("text", "text"),
+    "link": ("text", "text"),
+    "raw": ("text", "text"),
+    "refs": ("text", "text"),
+    "subject": ("text", "text"),
+    "fact": ("text", "text"),
+    "fidelity": ("integer", "int4"),
+}
+_STAGE = "hindsight_events_stage"
 _STAGE_DDL = (
     f"CREATE TEMPORARY TABLE IF NOT EXISTS {_STAGE} (ord integer NOT NULL, "
-    + ", ".join(f"{name} {sql}" for name, sql, _ in _STAGE_TYPES)
+    + ", ".join(f"{name} {_STAGE_TYPES[name][0]}" for name in COLUMNS)
     + ")"
 )
-_STAGE_COPY = f"COPY {_STAGE} (ord, {', '.join(_STAGED)}) FROM STDIN (FORMAT BINARY)"
-_STAGE_COPY_TYPES = ["int4", *(copy for _, _, copy in _STAGE_TYPES)]
+_STAGE_COPY = f"COPY {_STAGE} (ord, {_NAMES}) FROM STDIN (FORMAT BINARY)"
+_STAGE_COPY_TYPES = ["int4", *(_STAGE_TYPES[name][1] for name in COLUMNS)]
 _STAGE_INSERT = (
-    f"INSERT INTO events ({', '.join(_STAGED)}) "
-    f"SELECT {', '.join(f'{n}::json' if n in ('services', 'refs') else n for n in _STAGED)} "
-    f"FROM {_STAGE} ORDER BY ord ON CONFLICT (incident_id, key) DO NOTHING"
+    f"INSERT INTO events (incident_id, payload_id, {_NAMES}) "
+    "SELECT %(incident)s, %(payload)s, "
+    + ", ".join(f"{n}::json" if n in ("services", "refs") else n for n in COLUMNS)
+    + f" FROM {_STAGE} ORDER BY ord ON CONFLICT (incident_id, key) DO NOTHING"
 )
 _STAGE_CLEAR = f"TRUNCATE {_STAGE}"
-
-
-class _JsonArrays:
-    """`json.dumps` of short lists of strings, remembered: a batch repeats a few values."""
-
-    def __init__(self) -> None:
-        self.seen: dict[tuple[Any, ...], str] = {}
-
-    def __call__(self, values: Sequence[Any]) -> str:
-        key = tuple(values)
-        text = self.seen.get(key)
-        if text is None:
-            text = self.seen[key] = json.dumps(list(values))
-        return text
 
 
 # The statements every webhook delivery runs, built once: building a statement and its cache
 # key costs more than running it.
 
+_GROUP = (
+    events.c.incident_id == bindparam("incident_id"),
+    events.c.kind == bindparam("kind"),
+)
+_FIRST_SOURCE = select(events.c.source).where(*_GROUP).order_by(events.c.source).limit(1)
+_NEXT_SOURCE = (
+    select(events.c.source)
+    .where(*_GROUP, events.c.source > bindparam("source"))
+    .order_by(events.c.source)
+    .limit(1)
+)
+_OF_SOURCE = (*_GROUP, events.c.source == bindparam("source"))
+_FIRST_OF = (
+    select(events.c.id, events.c.at)
+    .where(*_OF_SOURCE)
+    .order_by(events.c.at, events.c.id)
+    .limit(1)
+)
+_LAST_OF = (
+    select(events.c.id)
+    .where(*_OF_SOURCE)
+    .order_by(events.c.at.desc(), events.c.id.desc())
+    .limit(1)
+)
 _COUNT_EVENTS = select(func.count()).where(events.c.incident_id == bindparam("incident_id"))
 _EVENTS_SINCE = (
     select(events)
@@ -87,21 +104,27 @@ class EventRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def add_many(self, rows: Sequence[dict[str, Any]]) -> int:
-        """Insert event rows in order, skipping keys the incident already has (and repeats
-        within `rows`: the first one wins); the number inserted."""
-        if not rows:
-            return 0
-        for row in rows:
-            if row["at"].tzinfo is None:
-                raise ValueError(f"naive datetime {row['at']!r}: store aware UTC instants only")
-        if self.connection.dialect.name == "postgresql":
-            return self._copy_many(rows)
-        statement = insert_ignoring(self.connection, events, "incident_id", "key")
-        result = self.connection.execute(statement.returning(events.c.id), rows)
-        return len(result.all())
+    def add(self, incident_id: int, found: Iterable[Event], payload_id: int | None) -> int:
+        """Insert events in order, skipping keys the incident already has (and repeats within
+        `found`: the first one wins); the number inserted."""
+        values = stored_values(found, self.connection.dialect.name)
+        return self.add_values(incident_id, payload_id, values)
 
-    def _copy_many(self, rows: Sequence[dict[str, Any]]) -> int:
+    def add_values(self, incident_id: int, payload_id: int | None, values: StoredValues) -> int:
+        """`add` for events already in stored form (`event_values.stored_values` for this
+        backend, built wherever they were parsed)."""
+        if not values:
+            return 0
+        if self.connection.dialect.name == "postgresql":
+            return self._copy_values(incident_id, payload_id, values)
+        statement = _SQLITE_INSERT.format(
+            names=_NAMES,
+            incident=int(incident_id),
+            payload="NULL" if payload_id is None else int(payload_id),
+        )
+        return int(self.connection.exec_driver_sql(statement, values).rowcount)
+
+    def _copy_values(self, incident_id: int, payload_id: int | None, values: StoredValues) -> int:
         """PostgreSQL: COPY the rows into a session-private staging table, then one
         INSERT … SELECT … ORDER BY … ON CONFLICT DO NOTHING, whose row count is what was new.
         No per-row statement, parameter binding or key lookup. The staging table is emptied
@@ -109,38 +132,15 @@ class EventRepository:
         self.connection.exec_driver_sql(_STAGE_DDL)
         driver = self.connection.connection.driver_connection
         assert driver is not None
-        dumps = _JsonArrays()
         with driver.cursor() as cursor, cursor.copy(_STAGE_COPY) as copy:
             copy.set_types(_STAGE_COPY_TYPES)
             write = copy.write_row
-            for number, row in enumerate(rows):
-                write(
-                    (
-                        number,
-                        row["incident_id"],
-                        row["payload_id"],
-                        row["key"],
-                        row["at"],
-                        row["source"],
-                        row["kind"],
-                        row["text"],
-                        row["actor"],
-                        row["actor_is_bot"],
-                        dumps(row["services"]),
-                        row["link"],
-                        row["raw"],
-                        dumps(row["refs"]),
-                        row["subject"],
-                        row["fact"],
-                        row["fidelity"],
-                    )
-                )
-        added = self.connection.exec_driver_sql(_STAGE_INSERT).rowcount
+            for number, row in enumerate(values):
+                write((number, *row))
+        ids = {"incident": incident_id, "payload": payload_id}
+        added = self.connection.exec_driver_sql(_STAGE_INSERT, ids).rowcount
         self.connection.exec_driver_sql(_STAGE_CLEAR)
         return int(added)
-
-    def add(self, incident_id: int, found: Iterable[Event], payload_id: int | None) -> int:
-        return self.add_many([mapping.event_row(e, incident_id, payload_id) for e in found])
 
     def for_incident(self, incident_id: int, *, batch: int = 2000) -> Iterator[Event]:
         """The incident's events in time order, streamed."""
@@ -166,42 +166,42 @@ class EventRepository:
     ) -> list[Event]:
         """The events the milestones depend on. Up to `exact_up_to` events: all of them. Beyond
         (a storm): the latest `changes_kept` changes and deploys up to the first detection and,
-        of every (kind, source), the first and the last — bounded, whatever the storm's size."""
+        of every (kind, source), the first and the last — bounded, whatever the storm's size.
+
+        A storm's are found by seeks on the (incident, kind, source, time) index: the sources
+        of each kind by a loose index scan (the next source after the last one found), then
+        the first and last event of each — a few dozen probes, not a pass over every event."""
         if self.count(incident_id) <= exact_up_to:
             return list(self.for_incident(incident_id))
-        group = (events.c.kind, events.c.source)
-        first = func.row_number().over(partition_by=group, order_by=(events.c.at, events.c.id))
-        last = func.row_number().over(
-            partition_by=group, order_by=(events.c.at.desc(), events.c.id.desc())
-        )
-        ranked = (
-            select(events.c.id, first.label("first"), last.label("last"))
-            .where(events.c.incident_id == incident_id)
-            .subquery()
-        )
-        keep = select(ranked.c.id).where((ranked.c.first == 1) | (ranked.c.last == 1))
-        detected = (
-            select(func.min(events.c.at))
-            .where(events.c.incident_id == incident_id, events.c.kind.in_(DETECTION_KINDS))
-            .scalar_subquery()
-        )
-        # The suspected cause is the last change before detection: the latest few suffice.
-        changes = (
-            select(events.c.id)
-            .where(
-                events.c.incident_id == incident_id,
-                events.c.kind.in_(CHANGE_KINDS),
-                events.c.at <= detected,
+        keep: set[int] = set()
+        detected = None
+        for kind in EventKind:
+            where = {"incident_id": incident_id, "kind": kind.value}
+            source = self.connection.execute(_FIRST_SOURCE, where).scalar()
+            while source is not None:
+                group = {**where, "source": source}
+                first_id, first_at = self.connection.execute(_FIRST_OF, group).one()
+                keep.add(first_id)
+                keep.add(self.connection.execute(_LAST_OF, group).scalar_one())
+                if kind.value in DETECTION_KINDS and (detected is None or first_at < detected):
+                    detected = first_at
+                source = self.connection.execute(_NEXT_SOURCE, group).scalar()
+        if detected is not None:
+            # The suspected cause is the last change before detection: the latest few suffice.
+            changes = (
+                select(events.c.id)
+                .where(
+                    events.c.incident_id == incident_id,
+                    events.c.kind.in_(CHANGE_KINDS),
+                    events.c.at <= detected,
+                )
+                .order_by(events.c.at.desc(), events.c.id.desc())
+                .limit(changes_kept)
             )
-            .order_by(events.c.at.desc(), events.c.id.desc())
-            .limit(changes_kept)
-        )
+            keep.update(self.connection.execute(changes).scalars())
         query = (
             select(events)
-            .where(
-                events.c.incident_id == incident_id,
-                events.c.id.in_(keep) | events.c.id.in_(changes),
-            )
+            .where(events.c.id.in_(sorted(keep)))
             .order_by(events.c.at, events.c.id)
         )
         return [mapping.event_from_row(r) for r in self.connection.execute(query).mappings()]

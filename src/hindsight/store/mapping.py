@@ -1,5 +1,6 @@
 """Explicit row ⇄ value mapping, one pair of functions per table. No ORM, no magic: a column
-added to `tables` shows up here or nowhere."""
+added to `tables` shows up here or nowhere. Events are written in bulk from plain tuples
+(`event_values.stored_values`) and read back here."""
 
 from __future__ import annotations
 
@@ -64,27 +65,6 @@ def incident_from_row(row: Row) -> Incident:
 
 
 # Events ---------------------------------------------------------------------------------------
-
-
-def event_row(event: Event, incident_id: int, payload_id: int | None) -> dict[str, Any]:
-    return {
-        "incident_id": incident_id,
-        "payload_id": payload_id,
-        "key": event.key,
-        "at": event.at,
-        "source": event.source,
-        "kind": event.kind.value,
-        "text": event.text,
-        "actor": event.actor.name if event.actor else None,
-        "actor_is_bot": event.actor.is_bot if event.actor else False,
-        "services": list(event.services),
-        "link": event.link,
-        "raw": event.raw,
-        "refs": list(event.refs),
-        "subject": event.subject,
-        "fact": event.fact,
-        "fidelity": event.fidelity,
-    }
 
 
 def event_from_row(row: Row) -> Event:
