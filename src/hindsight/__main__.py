@@ -1,3 +1,4 @@
 from hindsight.cli.app import main
 
-main()
+if __name__ == "__main__":  # parse workers (spawn) import this module again: run nothing then
+    main()

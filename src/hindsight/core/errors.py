@@ -11,9 +11,23 @@ A `UserError` always says where (file, line, field), what is wrong and how to fi
 
 from __future__ import annotations
 
+from typing import Any
+
 
 class HindsightError(Exception):
     """Base of every error Hindsight raises on purpose."""
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # Errors cross process boundaries (a parse worker's error is raised by the caller).
+        # The default pickling calls `cls(*args)`, which keyword-only constructors refuse.
+        return (_restore, (type(self), self.args, self.__dict__))
+
+
+def _restore(cls: type[HindsightError], args: tuple[Any, ...], state: dict[str, Any]) -> Any:
+    error = cls.__new__(cls)
+    Exception.__init__(error, *args)
+    error.__dict__.update(state)
+    return error
 
 
 class UserError(HindsightError):
