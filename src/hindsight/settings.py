@@ -43,6 +43,15 @@ class Settings(BaseSettings):
         le=1_000_000,
         description="Lines of a JSON Lines stream committed per transaction by `hindsight ingest`.",
     )
+    ingest_workers: int | None = Field(
+        default=None,
+        ge=0,
+        le=64,
+        description=(
+            "Processes that parse a JSON Lines stream ahead of `hindsight ingest`'s writes "
+            "(default: one per CPU beyond the first, at most 4; 0: parse in the one process)."
+        ),
+    )
     editor: str = Field(
         default="vi",
         validation_alias=AliasChoices("HINDSIGHT_EDITOR", "VISUAL", "EDITOR"),

@@ -10,8 +10,9 @@ import sqlalchemy as sa
 
 from hindsight.core.errors import UserError
 from hindsight.samples import sample_evidence
+from hindsight.services.bulk_ingest import ingest_lines
 from hindsight.services.incidents import create_incident, get_incident
-from hindsight.services.ingest import ingest, ingest_lines
+from hindsight.services.ingest import ingest
 from hindsight.services.timelines import incident_timeline
 from hindsight.sources import SourceError, get_source
 from hindsight.store.tables import TABLES

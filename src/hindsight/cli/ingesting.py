@@ -8,7 +8,6 @@ crash finishes the job without duplicates. Every other payload is read whole (th
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import BinaryIO
 
@@ -20,8 +19,8 @@ from hindsight.cli.console import handle_errors
 from hindsight.cli.store_session import session
 from hindsight.cli.timeline import _mapping, read_payloads
 from hindsight.core.errors import InputError
+from hindsight.services.bulk_ingest import ingest_lines, read_blocks
 from hindsight.services.ingest import ingest as ingest_payload
-from hindsight.services.ingest import ingest_lines
 from hindsight.sources import Source, get_source
 from hindsight.sources.generic import GenericSource
 
@@ -56,12 +55,13 @@ def ingest(
                     result = ingest_lines(
                         s.uow,
                         adapter,
-                        _lines(handle),
+                        read_blocks(handle),
                         name=name,
                         incident=incident,
                         actor=s.settings.user,
                         window=s.settings.correlation_window,
                         batch_lines=s.settings.ingest_batch_lines,
+                        workers=s.settings.ingest_workers,
                         progress=lambda n: bar.advance(task, n),
                     )
             console.out.print(result.describe(), markup=False)
@@ -99,10 +99,6 @@ class _open:
     def __exit__(self, *exc: object) -> None:
         if self.handle is not None:
             self.handle.close()
-
-
-def _lines(handle: BinaryIO) -> Iterator[bytes]:
-    yield from handle
 
 
 def _progress(disabled: bool) -> Progress:

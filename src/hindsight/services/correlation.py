@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from hindsight.core.events import Event, EventKind
 from hindsight.store.records import Incident
@@ -40,16 +41,34 @@ def _group_key(payload: bytes) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+@dataclass(frozen=True)
+class Detection:
+    """What placing a payload on an incident needs to know of its events: small enough to
+    travel from a parse worker instead of the events themselves."""
+
+    count: int
+    alarm: Event | None  # the first alert or page: what opens a new incident
+    services: tuple[str, ...]  # the services the alerts and pages name, first seen first
+    earliest: dt.datetime | None  # the earliest event of any kind
+
+
+def detection(found: Sequence[Event]) -> Detection:
+    alarms = [e for e in found if e.kind in DETECTION_KINDS]
+    services = tuple(dict.fromkeys(s for e in alarms for s in e.services))
+    earliest = min((e.at for e in found), default=None)
+    return Detection(len(found), raises_alarm(alarms), services, earliest)
+
+
 def correlate(
-    uow: UnitOfWork, keys: Sequence[str], found: Sequence[Event], window: dt.timedelta
+    uow: UnitOfWork, keys: Sequence[str], found: Detection, window: dt.timedelta
 ) -> Incident | None:
     by_key = uow.incidents.by_keys(keys)
     if by_key is not None:
         return uow.incidents.get(by_key)
-    services = {s for e in found if e.kind in DETECTION_KINDS for s in e.services}
-    if not services or not found:
+    services = set(found.services)
+    if not services or found.earliest is None:
         return None
-    earliest = min(e.at for e in found)
+    earliest = found.earliest
     for incident_id, touched, created_at, last_at in uow.incidents.open_for_correlation():
         if not services.intersection(touched):
             continue
@@ -61,5 +80,5 @@ def correlate(
 
 def raises_alarm(found: Sequence[Event]) -> Event | None:
     """The first alert or page of the payload: the start of a new incident."""
-    alarms = sorted((e for e in found if e.kind in DETECTION_KINDS), key=lambda e: e.order)
-    return alarms[0] if alarms else None
+    alarms = (e for e in found if e.kind in DETECTION_KINDS)
+    return min(alarms, key=lambda e: e.order, default=None)

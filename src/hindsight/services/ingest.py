@@ -7,25 +7,25 @@ incident's milestones (unless the caller refreshes them later: `refresh=False`, 
 server's webhooks do) and writes one audit row. A re-delivered payload, or one whose events
 are all known already, changes nothing, and the result says so.
 
-`ingest_lines` streams a JSON Lines export of any size: a batch of lines per transaction,
-each batch an ordinary payload, so a crash loses at most the batch in flight and running the
-same command again skips what was committed and finishes the rest.
+What is stored is `Evidence`: a payload parsed and keyed. `Parsed` carries the events
+themselves (webhooks, single files); a bulk import's batches carry them already in stored
+form, built in a parse worker (`bulk_ingest.py`). Both go through `ingest_parsed`.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Protocol
 
 from hindsight.core.errors import UserError
 from hindsight.core.events import Event
 from hindsight.services import correlation
+from hindsight.services.correlation import Detection
 from hindsight.services.incidents import find_incident, new_incident_in
 from hindsight.services.timelines import refresh_milestones
 from hindsight.sources import Source, get_source
-from hindsight.store import mapping
 from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
@@ -62,9 +62,30 @@ def digest(source: str, payload: bytes) -> str:
     return hashlib.sha256(source.encode() + b"\0" + payload).hexdigest()
 
 
+class Evidence(Protocol):
+    """A payload parsed and keyed, ready to store (computed before any lock)."""
+
+    @property
+    def source_name(self) -> str: ...
+    @property
+    def name(self) -> str: ...
+    @property
+    def payload(self) -> bytes: ...
+    @property
+    def digest(self) -> str: ...
+    @property
+    def keys(self) -> tuple[str, ...]: ...
+    @property
+    def detection(self) -> Detection: ...
+
+    def store_events(self, uow: UnitOfWork, incident_id: int, payload_id: int) -> int:
+        """Insert the events on the incident; the number that were new."""
+        ...
+
+
 @dataclass(frozen=True)
 class Parsed:
-    """A payload parsed and keyed, ready to store (pure: computed before any lock)."""
+    """A payload and its events (pure: computed before any lock)."""
 
     source: Source
     payload: bytes
@@ -72,6 +93,17 @@ class Parsed:
     events: tuple[Event, ...]
     digest: str
     keys: tuple[str, ...]
+    detection: Detection = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "detection", correlation.detection(self.events))
+
+    @property
+    def source_name(self) -> str:
+        return self.source.name
+
+    def store_events(self, uow: UnitOfWork, incident_id: int, payload_id: int) -> int:
+        return uow.events.add(incident_id, self.events, payload_id)
 
 
 def parse(source: str | Source, payload: bytes, *, name: str = "payload") -> Parsed:
@@ -92,20 +124,28 @@ def ingest(
     incident: int | str | None = None,
     actor: str = "ingest",
     window: dt.timedelta = DEFAULT_WINDOW,
-    line_offset: int = 0,
     refresh: bool = True,
 ) -> IngestResult:
     """Store one payload's events on an incident, all or nothing; idempotent."""
     parsed = parse(source, payload, name=name)  # pure: nothing is written if this raises
+    return commit_evidence(
+        uow, parsed, incident=incident, actor=actor, window=window, refresh=refresh
+    )
+
+
+def commit_evidence(
+    uow: UnitOfWork,
+    evidence: Evidence,
+    *,
+    incident: int | str | None = None,
+    actor: str = "ingest",
+    window: dt.timedelta = DEFAULT_WINDOW,
+    refresh: bool = True,
+) -> IngestResult:
+    """`ingest_parsed` in a transaction of its own, committed only if something changed."""
     with uow:
         result = ingest_parsed(
-            uow,
-            parsed,
-            incident=incident,
-            actor=actor,
-            window=window,
-            line_offset=line_offset,
-            refresh=refresh,
+            uow, evidence, incident=incident, actor=actor, window=window, refresh=refresh
         )
         if result.changed:
             uow.commit()  # else rolled back on leaving: no change
@@ -114,23 +154,22 @@ def ingest(
 
 def ingest_parsed(
     uow: UnitOfWork,
-    parsed: Parsed,
+    evidence: Evidence,
     *,
     incident: int | str | None = None,
     actor: str = "ingest",
     window: dt.timedelta = DEFAULT_WINDOW,
-    line_offset: int = 0,
     refresh: bool = True,
 ) -> IngestResult:
     """`ingest`'s writes inside an open unit of work, which the caller commits if the result
     `changed`, and rolls back otherwise (the payload row may have been written)."""
-    found, key, keys, name = parsed.events, parsed.digest, parsed.keys, parsed.name
-    source = parsed.source.name
+    found, key, keys, name = evidence.detection, evidence.digest, evidence.keys, evidence.name
+    source = evidence.source_name
     target = find_incident(uow, incident) if incident is not None else None
     seen = uow.payloads.find(key)
     if seen is not None and (target is None or target.id == seen[1]):
         known = target or find_incident(uow, seen[1])
-        return IngestResult(known, len(found), 0, redelivery=True)
+        return IngestResult(known, found.count, 0, redelivery=True)
     if target is None:
         target = correlation.correlate(uow, keys, found, window)
     created = False
@@ -145,17 +184,14 @@ def ingest_parsed(
             digest=key,
             source=source,
             name=name,
-            body=parsed.payload,
+            body=evidence.payload,
             incident_id=target.id,
             now=now,
         )
     )
-    rows = [mapping.event_row(e, target.id, payload_id) for e in found]
-    if line_offset:
-        _shift_pointers(rows, name, line_offset)
-    added = uow.events.add_many(rows)
+    added = evidence.store_events(uow, target.id, payload_id)
     if added == 0 and not created:
-        return IngestResult(target, len(found), 0)  # the caller rolls back: no change
+        return IngestResult(target, found.count, 0)  # the caller rolls back: no change
     uow.incidents.add_keys(target.id, keys)
     widened = _widen_services(uow, target, found, now)
     if refresh:
@@ -169,136 +205,29 @@ def ingest_parsed(
             "source": source,
             "name": name,
             "digest": key,
-            "received": len(found),
+            "received": found.count,
             "added": added,
         },
     )
     stored = find_incident(uow, target.id) if refresh or widened else target
-    return IngestResult(stored, len(found), added, created_incident=created)
-
-
-@dataclass(frozen=True)
-class StreamResult:
-    incident: Incident | None
-    batches: int
-    received: int
-    added: int
-    redelivered_batches: int
-    created_incident: bool
-
-    def describe(self) -> str:
-        if self.incident is None:
-            return "no events in the input"
-        new = " (new incident)" if self.created_incident else ""
-        skipped = (
-            f", {self.redelivered_batches} batches already received"
-            if self.redelivered_batches
-            else ""
-        )
-        return (
-            f"{self.added} new events, {self.received - self.added} already stored in "
-            f"{self.batches} batches{skipped} → incident {self.incident.slug}{new}"
-        )
-
-
-def ingest_lines(
-    uow: UnitOfWork,
-    source: str | Source,
-    lines: Iterable[bytes],
-    *,
-    name: str,
-    incident: int | str | None = None,
-    actor: str = "ingest",
-    window: dt.timedelta = DEFAULT_WINDOW,
-    batch_lines: int = 5000,
-    progress: Callable[[int], None] | None = None,
-) -> StreamResult:
-    """Ingest a JSON Lines stream a batch at a time (memory bounded by the batch)."""
-    adapter = get_source(source) if isinstance(source, str) else source
-    target: Incident | None = None
-    batches = received = added = redelivered = 0
-    created = False
-    for offset, chunk, size in _batches(lines, batch_lines):
-        result = ingest(
-            uow,
-            adapter,
-            chunk,
-            name=name,
-            incident=target.id if target is not None else incident,
-            actor=actor,
-            window=window,
-            line_offset=offset,
-            refresh=False,
-        )
-        target = result.incident
-        batches += 1
-        received += result.received
-        added += result.added
-        redelivered += result.redelivery
-        created = created or result.created_incident
-        if progress is not None:
-            progress(size)
-    if target is not None and added:
-        with uow:
-            refresh_milestones(uow, target.id, utc_now())
-            uow.commit()
-        target = _reload(uow, target.id)
-    return StreamResult(target, batches, received, added, redelivered, created)
-
-
-def _batches(lines: Iterable[bytes], size: int) -> Iterator[tuple[int, bytes, int]]:
-    """(lines before the batch, the batch's bytes, bytes consumed); blank lines kept in place
-    so line numbers stay true."""
-    chunk: list[bytes] = []
-    start = 0
-    events_in_chunk = 0
-    for line in lines:
-        chunk.append(line if line.endswith(b"\n") else line + b"\n")
-        if line.strip():
-            events_in_chunk += 1
-        if events_in_chunk >= size:
-            data = b"".join(chunk)
-            yield start, data, len(data)
-            start += len(chunk)
-            chunk, events_in_chunk = [], 0
-    if events_in_chunk:
-        data = b"".join(chunk)
-        yield start, data, len(data)
-
-
-def _shift_pointers(rows: list[dict[str, object]], name: str, offset: int) -> None:
-    """Make a batch's line pointers (`file#L12`, `file#/12`) count from the start of the file."""
-    prefix = f"{name}#"
-    start = len(prefix) + 1
-    for row in rows:
-        raw = row["raw"]
-        if (
-            isinstance(raw, str)
-            and raw.startswith(prefix)
-            and raw[start - 1 : start] in ("L", "/")
-            and raw[start:].isdecimal()  # what the pattern's \d+ accepted
-        ):
-            row["raw"] = f"{raw[:start]}{int(raw[start:]) + offset}"
+    return IngestResult(stored, found.count, added, created_incident=created)
 
 
 def _new_incident(
-    uow: UnitOfWork, source: str, name: str, found: tuple[Event, ...], actor: str, now: dt.datetime
+    uow: UnitOfWork, source: str, name: str, found: Detection, actor: str, now: dt.datetime
 ) -> Incident:
-    alarm = correlation.raises_alarm(found)
+    alarm = found.alarm
     if alarm is None:
         raise UserError(
-            f"no incident to attach these {len(found)} {source} events to: nothing in the "
+            f"no incident to attach these {found.count} {source} events to: nothing in the "
             "payload matches a known incident, and it raises no alert or page",
             where=name,
             fix="name the incident: --incident ID (see `hindsight incident list`)",
         )
-    services = tuple(
-        dict.fromkeys(s for e in found if e.kind in correlation.DETECTION_KINDS for s in e.services)
-    )
     return new_incident_in(
         uow,
         title=alarm.text,
-        services=services,
+        services=found.services,
         actor=actor,
         now=now,
         reason="incident.open",
@@ -307,19 +236,11 @@ def _new_incident(
 
 
 def _widen_services(
-    uow: UnitOfWork, incident: Incident, found: tuple[Event, ...], now: dt.datetime
+    uow: UnitOfWork, incident: Incident, found: Detection, now: dt.datetime
 ) -> bool:
     """Add the services the payload's alerts and pages name; whether the incident changed."""
-    seen = dict.fromkeys(incident.services)
-    for event in found:
-        if event.kind in correlation.DETECTION_KINDS:
-            seen.update(dict.fromkeys(event.services))
-    if tuple(seen) == incident.services:
+    services = tuple(dict.fromkeys((*incident.services, *found.services)))
+    if services == incident.services:
         return False
-    uow.incidents.update(incident.id, {"services": tuple(seen)}, now)
+    uow.incidents.update(incident.id, {"services": services}, now)
     return True
-
-
-def _reload(uow: UnitOfWork, incident_id: int) -> Incident:
-    with uow:
-        return find_incident(uow, incident_id)
