@@ -4,6 +4,7 @@ these and nothing below them.
     incidents.py    create / get / list / update / delete an incident; the stored timeline
     postmortems.py  start from the template, read, update with optimistic concurrency, history
     ingest.py       payloads in: idempotent, correlated to an incident, all or nothing
+    bulk_ingest.py  JSON Lines of any size: batches parsed ahead in workers (process_map.py)
     timelines.py    the stored timeline; milestones recomputed from the events
     milestone_refresh.py  the server's coalescing, background milestone refresher
     backup.py       the whole store to a portable JSON Lines archive and back

@@ -5,6 +5,7 @@ migrate.py       upgrade(engine): Alembic migrations, applied on start and by `d
 tables.py        the schema as SQLAlchemy `Table`s (the migrations create exactly this)
 records.py       the stored values (frozen dataclasses, no SQLAlchemy in them)
 mapping.py       explicit row ⇄ value functions
+event_values.py  events as the plain tuples the bulk insert writes (pure)
 repositories.py  queries per aggregate, on one connection (events: event_repository.py)
 unit_of_work.py  one transaction per use case
 """
