@@ -8,9 +8,9 @@ batches, whatever the size of the file.
 
 Parsing is most of the work, so it runs ahead in worker processes (`process_map`) while this
 process writes: a worker parses a batch, computes its digest and correlation keys, and turns
-its events into the stored form of the target backend (`store.event_values`); what comes
-back is a `Batch`, stored with one `executemany` (SQLite) or `COPY` (PostgreSQL). The result
-is the same as parsing in this process (`workers=0`), batch for batch.
+its events into the stored form of the target backend (`store.event_values`); those `Parts`
+and the chunk make a `Batch`, stored with one `executemany` (SQLite) or `COPY` (PostgreSQL).
+The result is the same as parsing in this process (`workers=0`), batch for batch.
 """
 
 from __future__ import annotations
