@@ -81,16 +81,10 @@ _NEXT_SOURCE = (
 )
 _OF_SOURCE = (*_GROUP, events.c.source == bindparam("source"))
 _FIRST_OF = (
-    select(events.c.id, events.c.at)
-    .where(*_OF_SOURCE)
-    .order_by(events.c.at, events.c.id)
-    .limit(1)
+    select(events.c.id, events.c.at).where(*_OF_SOURCE).order_by(events.c.at, events.c.id).limit(1)
 )
 _LAST_OF = (
-    select(events.c.id)
-    .where(*_OF_SOURCE)
-    .order_by(events.c.at.desc(), events.c.id.desc())
-    .limit(1)
+    select(events.c.id).where(*_OF_SOURCE).order_by(events.c.at.desc(), events.c.id.desc()).limit(1)
 )
 _COUNT_EVENTS = select(func.count()).where(events.c.incident_id == bindparam("incident_id"))
 _EVENTS_SINCE = (
@@ -200,9 +194,7 @@ class EventRepository:
             )
             keep.update(self.connection.execute(changes).scalars())
         query = (
-            select(events)
-            .where(events.c.id.in_(sorted(keep)))
-            .order_by(events.c.at, events.c.id)
+            select(events).where(events.c.id.in_(sorted(keep))).order_by(events.c.at, events.c.id)
         )
         return [mapping.event_from_row(r) for r in self.connection.execute(query).mappings()]
 
