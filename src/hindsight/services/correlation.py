@@ -54,9 +54,10 @@ class Detection:
 
 def detection(found: Sequence[Event]) -> Detection:
     alarms = [e for e in found if e.kind in DETECTION_KINDS]
+    first = min(alarms, key=lambda e: e.order, default=None)
     services = tuple(dict.fromkeys(s for e in alarms for s in e.services))
     earliest = min((e.at for e in found), default=None)
-    return Detection(len(found), raises_alarm(alarms), services, earliest)
+    return Detection(len(found), first, services, earliest)
 
 
 def correlate(
@@ -76,9 +77,3 @@ def correlate(
         if earliest - reference <= window:
             return uow.incidents.get(incident_id)
     return None
-
-
-def raises_alarm(found: Sequence[Event]) -> Event | None:
-    """The first alert or page of the payload: the start of a new incident."""
-    alarms = (e for e in found if e.kind in DETECTION_KINDS)
-    return min(alarms, key=lambda e: e.order, default=None)

@@ -24,7 +24,7 @@ _NAMES = ", ".join(COLUMNS)
 # SQLite: one DBAPI `executemany`. The ids are integers written into the statement (the same
 # for every row); the row count of an `ON CONFLICT DO NOTHING` insert is what was new.
 _SQLITE_INSERT = (
-    "INSERT INTO events (incident_id, payload_id, {names}) VALUES ({incident}, {payload}, "
+    f"INSERT INTO events (incident_id, payload_id, {_NAMES}) VALUES ({{incident}}, {{payload}}, "
     + ", ".join("?" for _ in COLUMNS)
     + ") ON CONFLICT (incident_id, key) DO NOTHING"
 )
@@ -112,7 +112,6 @@ class EventRepository:
         if self.connection.dialect.name == "postgresql":
             return self._copy_values(incident_id, payload_id, values)
         statement = _SQLITE_INSERT.format(
-            names=_NAMES,
             incident=int(incident_id),
             payload="NULL" if payload_id is None else int(payload_id),
         )

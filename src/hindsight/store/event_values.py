@@ -56,9 +56,10 @@ class _JsonArrays:
         self.seen: dict[tuple[Any, ...], str] = {}
 
     def __call__(self, values: Sequence[Any]) -> str:
-        text = self.seen.get(tuple(values))
+        key = tuple(values)
+        text = self.seen.get(key)
         if text is None:
-            text = self.seen[tuple(values)] = json.dumps(list(values))
+            text = self.seen[key] = json.dumps(list(values))
         return text
 
 
