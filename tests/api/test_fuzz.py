@@ -14,7 +14,7 @@ from hindsight.app import create_app
 from hindsight.services import UnitOfWork
 from hindsight.settings import Settings
 from tests.dbfixtures import migrated_engine
-from tests.hooks.signing import SECRETS
+from tests.api.hooks.signing import SECRETS
 
 EXAMPLES = 12
 

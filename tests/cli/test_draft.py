@@ -17,7 +17,7 @@ __all__ = ["backend", "fresh_url", "new_database"]
 
 REPO = Path(__file__).resolve().parents[2]
 EVIDENCE = REPO / "src/hindsight/samples/evidence"
-METRICS = REPO / "tests/drafting/fixtures/checkout-api-metrics.json"
+METRICS = REPO / "tests/core/drafting/fixtures/checkout-api-metrics.json"
 runner = CliRunner()
 
 

@@ -10,7 +10,7 @@ from typer.testing import CliRunner
 from hindsight.cli.app import app
 
 runner = CliRunner()
-FIXTURES = Path(__file__).parents[1] / "importing" / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "core" / "importing" / "fixtures"
 
 
 def test_import_prints_canonical_markdown_and_findings() -> None:

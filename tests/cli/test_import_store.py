@@ -14,7 +14,7 @@ from hindsight.cli.app import app
 from hindsight.core.analysis.synthetic import generate
 
 runner = CliRunner()
-FIXTURES = Path(__file__).parents[1] / "importing" / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "core" / "importing" / "fixtures"
 COUNT = len(list(FIXTURES.glob("*.md")))
 
 

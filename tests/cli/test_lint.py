@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from hindsight.cli.app import app
-from tests.checks.base import base_text
+from tests.core.checks.base import base_text
 
 runner = CliRunner()
 

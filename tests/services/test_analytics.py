@@ -16,7 +16,7 @@ from hindsight.services.incidents import create_incident, update_incident
 from hindsight.services.postmortems import get_postmortem, start_postmortem, update_postmortem
 from hindsight.store.unit_of_work import UnitOfWork
 
-FIXTURES = Path(__file__).parents[1] / "importing" / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "core" / "importing" / "fixtures"
 TODAY = dt.date(2026, 6, 1)
 
 

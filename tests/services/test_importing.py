@@ -10,7 +10,7 @@ from hindsight.services.importing import Prepared, prepare, store_import, store_
 from hindsight.services.postmortems import get_postmortem, postmortem_history
 from hindsight.store.unit_of_work import UnitOfWork
 
-FIXTURES = Path(__file__).parents[1] / "importing" / "fixtures"
+FIXTURES = Path(__file__).parents[1] / "core" / "importing" / "fixtures"
 
 
 def fixtures() -> list[Prepared]:

@@ -10,7 +10,7 @@ from hindsight.core.document.template import TEMPLATE
 from hindsight.core.drafting import draft
 from hindsight.core.drafting.refresh import Action, refresh
 from hindsight.core.timeline import build_timeline
-from tests.drafting.helpers import sample_events, sample_metrics
+from tests.core.drafting.helpers import sample_events, sample_metrics
 
 EVENTS = sample_events()
 

@@ -9,7 +9,7 @@ from hindsight.core.checks import all_rules, get_rule, resolve
 from hindsight.core.checks.docs import pages
 from hindsight.core.checks.rule import DOC_SECTIONS, FAMILIES
 
-DOCS = Path(__file__).resolve().parents[2] / "docs" / "rules"
+DOCS = Path(__file__).resolve().parents[3] / "docs" / "rules"
 
 
 def test_codes_names_and_docstrings() -> None:

@@ -10,7 +10,7 @@ from hindsight.config import config_at, find_config, load_options
 from hindsight.core.checks import Severity, build_options, lint
 from hindsight.core.document import parse
 from hindsight.core.errors import ConfigError
-from tests.checks.base import base_text
+from tests.core.checks.base import base_text
 
 
 def test_nearest_hindsight_toml_wins(tmp_path: Path) -> None:

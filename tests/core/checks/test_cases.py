@@ -11,7 +11,7 @@ import yaml
 
 from hindsight.core.checks import all_rules, build_options, lint
 from hindsight.core.document import parse
-from tests.checks.base import HERE, base_text
+from tests.core.checks.base import HERE, base_text
 
 CASES = sorted((HERE / "cases").glob("*.yml"))
 

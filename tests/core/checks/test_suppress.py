@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from hindsight.core.checks import lint
 from hindsight.core.document import parse, render
-from tests.checks.base import base_text
+from tests.core.checks.base import base_text
 
 BLAME = "- The status page was updated 20 minutes after the alert."
 

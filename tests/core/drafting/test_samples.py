@@ -19,7 +19,7 @@ from hindsight.core.drafting.provenance import excerpt
 from hindsight.core.events import Event
 from hindsight.core.timeline import build_timeline
 from hindsight.samples import sample_evidence
-from tests.drafting.helpers import (
+from tests.core.drafting.helpers import (
     MIDNIGHT,
     SAMPLE_METRICS,
     drafted_statements,
@@ -29,7 +29,7 @@ from tests.drafting.helpers import (
     sample_metrics,
 )
 
-EVIDENCE = Path(__file__).resolve().parents[2] / "src/hindsight/samples/evidence"
+EVIDENCE = Path(__file__).resolve().parents[3] / "src/hindsight/samples/evidence"
 
 
 def _instant(text: str) -> float:

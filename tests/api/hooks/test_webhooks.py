@@ -14,7 +14,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from tests.api.server import assert_problem, count_rows, serve
-from tests.hooks.signing import NOW, SECRETS, SOURCES, Signer, sample
+from tests.api.hooks.signing import NOW, SECRETS, SOURCES, Signer, sample
 
 
 class Clock:

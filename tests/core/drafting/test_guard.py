@@ -20,7 +20,7 @@ from hindsight.core.drafting.guard import RephraseError, check_rewording, rephra
 from hindsight.core.events import Event
 from hindsight.core.timeline import build_timeline
 from hindsight.sources.chat_completions import ChatCompletionsRephraser
-from tests.drafting.helpers import sample_events, sample_metrics
+from tests.core.drafting.helpers import sample_events, sample_metrics
 
 
 class _Model(http.server.BaseHTTPRequestHandler):

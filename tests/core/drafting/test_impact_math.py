@@ -11,7 +11,7 @@ from hindsight.core.document import render
 from hindsight.core.drafting import Series, ServiceMetrics, draft, figures
 from hindsight.core.drafting.impact import increase, riemann, window_requests
 from hindsight.core.timeline import build_timeline
-from tests.drafting.helpers import sample_events
+from tests.core.drafting.helpers import sample_events
 
 
 def test_left_riemann_sum_clips_the_last_step_to_the_window() -> None:

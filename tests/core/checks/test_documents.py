@@ -14,7 +14,7 @@ import pytest
 
 from hindsight.core.checks import lint
 from hindsight.core.document import parse, render
-from tests.checks.base import BASE, HERE
+from tests.core.checks.base import BASE, HERE
 
 _MARKER = re.compile(r"^\s*<!--\s*expect:\s*(?P<codes>[^>]*?)\s*-->\s*$")
 DOCUMENTS = sorted((HERE / "documents").glob("*.md"))

@@ -21,7 +21,7 @@ from hindsight.core.events import UTC, Actor, Event, EventKind
 from hindsight.core.timeline import build_timeline
 from hindsight.sources.base import SourceError
 from hindsight.sources.prometheus import PrometheusImpact
-from tests.impact.conftest import ERRORS, RATE, RESET_AT, LivePrometheus
+from tests.sources.prometheus.conftest import ERRORS, RATE, RESET_AT, LivePrometheus
 
 RANGE = "4s"
 SELECTOR = 'http_requests_total{service="checkout-api"'
