@@ -3,14 +3,42 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
+from hindsight.core.document.template import SEVERITIES
+from hindsight.core.incident import IncidentStatus, severity_of
 from hindsight.store.records import ApiToken, Incident, Postmortem, Revision, StoredActionItem
 
-Severity = Literal["SEV-1", "SEV-2", "SEV-3"]
-Status = Literal["open", "mitigated", "resolved", "closed"]
+
+def _severity(value: str) -> str:
+    canonical = severity_of(value)
+    if canonical is None:
+        raise ValueError(f"unknown severity {value!r}: use one of {', '.join(SEVERITIES)}")
+    return canonical
+
+
+def one_of(values: tuple[str, ...], what: str) -> AfterValidator:
+    """A check that a string is one of `values` (the tuple is the choice's one home); use it
+    with `listed(values)` so the OpenAPI schema names them:
+    `Annotated[str, one_of(X, "x"), listed(X)]`."""
+
+    def check(value: str) -> str:
+        if value not in values:
+            raise ValueError(f"unknown {what} {value!r}: use one of {', '.join(values)}")
+        return value
+
+    return AfterValidator(check)
+
+
+def listed(values: tuple[str, ...]) -> Any:
+    return Field(json_schema_extra={"enum": list(values)})
+
+
+# The core's values, not a copy: one home for severities and statuses.
+Severity = Annotated[str, AfterValidator(_severity), listed(SEVERITIES)]
+Status = IncidentStatus
 
 
 class Strict(BaseModel):
@@ -42,13 +70,19 @@ class IncidentOut(BaseModel):
     customer_visible: bool
     created_at: dt.datetime
     updated_at: dt.datetime
+    opened_at: dt.datetime  # its first evidence (when it was recorded, until it has some)
+    policy: dict[str, str]  # the trigger table: decision, trigger, why
     milestones: dict[str, Any]
     durations_seconds: dict[str, float | None]
     url: str
     api_url: str
+    postmortem: str | None = None  # in lists: missing / draft / in review / published
+    postmortem_owed: bool | None = None  # in lists: owed and not yet published
 
     @classmethod
-    def of(cls, incident: Incident) -> IncidentOut:
+    def of(
+        cls, incident: Incident, *, postmortem: str | None = None, owed: bool | None = None
+    ) -> IncidentOut:
         m = incident.milestones
         d = incident.durations
         return cls(
@@ -61,6 +95,14 @@ class IncidentOut(BaseModel):
             customer_visible=incident.customer_visible,
             created_at=incident.created_at,
             updated_at=incident.updated_at,
+            opened_at=incident.opened,
+            policy={
+                "decision": incident.policy.decision,
+                "trigger": incident.policy.trigger,
+                "why": incident.policy.why,
+            },
+            postmortem=postmortem,
+            postmortem_owed=owed,
             milestones={
                 "cause_at": m.cause_at,
                 "detected_at": m.detected_at,
@@ -81,6 +123,7 @@ class IncidentPage(BaseModel):
     limit: int
     offset: int
     next_offset: int | None
+    total: int
 
 
 class PostmortemOut(BaseModel):

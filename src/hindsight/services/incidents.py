@@ -5,12 +5,28 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
+from dataclasses import dataclass
 from typing import Any
 
-from hindsight.core.document.template import SEVERITIES
 from hindsight.core.errors import UserError
+from hindsight.core.incident import (
+    PostmortemState,
+    check_incident_transition,
+    check_severity,
+    incident_status,
+)
 from hindsight.services.errors import NotFoundError
-from hindsight.store.records import INCIDENT_STATUSES, Incident, NewIncident
+from hindsight.store.incident_search import POSTMORTEM_FILTERS, SORTS, IncidentFilter
+
+__all__ = [
+    "POSTMORTEM_FILTERS",
+    "SORTS",
+    "IncidentFilter",
+    "IncidentList",
+    "ListedIncident",
+    "find_incidents",
+]
+from hindsight.store.records import Incident, NewIncident
 from hindsight.store.repositories import IncidentRepository
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
@@ -61,12 +77,9 @@ def _as_id(ref: int | str) -> int | None:
 
 
 def _check(severity: str | None, status: str | None) -> None:
-    if severity is not None and severity not in SEVERITIES:
-        raise UserError(f"unknown severity {severity!r}", fix=f"use one of {', '.join(SEVERITIES)}")
-    if status is not None and status not in INCIDENT_STATUSES:
-        raise UserError(
-            f"unknown status {status!r}", fix=f"use one of {', '.join(INCIDENT_STATUSES)}"
-        )
+    check_severity(severity)
+    if status is not None:
+        incident_status(status)
 
 
 def new_incident_in(
@@ -85,12 +98,11 @@ def new_incident_in(
     title = " ".join(title.split())
     if not title:
         raise UserError("the incident title is empty", fix="give a one-line title")
-    _check(severity, None)
     incident = uow.incidents.add(
         NewIncident(
             slug=unique_slug(uow.incidents, title, day or now.date()),
             title=title[:300],
-            severity=severity,
+            severity=check_severity(severity),
             services=tuple(dict.fromkeys(s for s in services if s)),
             customer_visible=customer_visible,
         ),
@@ -142,6 +154,63 @@ def list_incidents(
         return uow.incidents.recent(status=status, limit=limit, offset=offset)
 
 
+@dataclass(frozen=True)
+class ListedIncident:
+    incident: Incident
+    postmortem: str  # missing / draft / in review / published
+    owed: bool  # the trigger table asks for a postmortem and none is published yet
+
+
+@dataclass(frozen=True)
+class IncidentList:
+    rows: tuple[ListedIncident, ...]
+    total: int
+    services: tuple[str, ...]  # every service any incident names (for a filter)
+
+
+def postmortem_category(state: PostmortemState | None, has_postmortem: bool) -> str:
+    """How a list names a postmortem's state: missing, draft, in review, published (a Status
+    the core cannot read is still a draft)."""
+    if not has_postmortem:
+        return "missing"
+    return (state or PostmortemState.DRAFT).value.lower()
+
+
+def find_incidents(
+    uow: UnitOfWork,
+    query: IncidentFilter,
+    *,
+    limit: int = 25,
+    offset: int = 0,
+    with_services: bool = False,
+) -> IncidentList:
+    """Filter, search, sort and page the incidents in the store (one query, plus the total
+    when the page is not all there is)."""
+    if query.status:
+        incident_status(query.status)
+    if query.severity:
+        check_severity(query.severity)
+    if query.postmortem and query.postmortem not in POSTMORTEM_FILTERS:
+        raise UserError(
+            f"unknown postmortem filter {query.postmortem!r}",
+            fix=f"use one of {', '.join(POSTMORTEM_FILTERS)}",
+        )
+    if query.sort not in SORTS:
+        raise UserError(f"unknown sort {query.sort!r}", fix=f"use one of {', '.join(SORTS)}")
+    with uow:
+        found, total = uow.incidents.search(query, limit=limit, offset=offset)
+        services = tuple(uow.incidents.all_services()) if with_services else ()
+    rows = tuple(
+        ListedIncident(
+            f.incident,
+            postmortem_category(f.state, f.has_postmortem),
+            f.incident.policy.owed and f.state is not PostmortemState.PUBLISHED,
+        )
+        for f in found
+    )
+    return IncidentList(rows, total, services)
+
+
 def update_incident(
     uow: UnitOfWork,
     ref: int | str,
@@ -162,13 +231,18 @@ def update_incident(
         "customer_visible": customer_visible,
     }
     values = {k: v for k, v in given.items() if v is not _UNSET}
-    _check(severity if severity is not _UNSET else None, status if status is not _UNSET else None)
+    if "severity" in values:
+        values["severity"] = check_severity(values["severity"])
+    if "status" in values:
+        values["status"] = incident_status(values["status"]).value
     if "title" in values:
         values["title"] = " ".join(str(values["title"]).split())[:300]
         if not values["title"]:
             raise UserError("the incident title is empty", fix="give a one-line title")
     with uow:
         incident = find_incident(uow, ref)
+        if "status" in values:
+            check_incident_transition(incident.status, values["status"])
         before = {k: getattr(incident, k) for k in values}
         changed = {k: v for k, v in values.items() if before[k] != _normal(k, v)}
         if not changed:

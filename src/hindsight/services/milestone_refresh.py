@@ -26,9 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from hindsight.core.events import Event, EventKind
-from hindsight.core.timeline.build import timeline_milestones
 from hindsight.core.timeline.milestones import DETECTION_KINDS
-from hindsight.services.timelines import to_records
+from hindsight.services.timelines import write_evidence_figures
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
 EXACT_UP_TO = 20_000  # beyond, the store's bounded milestone candidates (a storm) are used
@@ -82,15 +81,9 @@ class EventCache:
 
 def store_milestones(write: UnitOfWork, incident_id: int, events: list[Event]) -> None:
     """Compute the milestones of `events` and write them on the incident if they changed."""
-    milestones, durations = to_records(timeline_milestones(events))
     with write:
-        stored = write.incidents.get(incident_id)
-        if stored is None:
-            return  # deleted meanwhile
-        if (stored.milestones, stored.durations) == (milestones, durations):
-            return  # nothing to write
-        write.incidents.set_milestones(incident_id, milestones, durations, utc_now())
-        write.commit()
+        if write_evidence_figures(write, incident_id, events, utc_now()):
+            write.commit()
 
 
 class MilestoneRefresher:

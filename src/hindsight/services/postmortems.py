@@ -19,6 +19,7 @@ from hindsight.core.document.blank import blank_postmortem
 from hindsight.core.document.readers import read_action_items
 from hindsight.core.document.template import SEVERITIES, is_placeholder
 from hindsight.core.errors import UserError
+from hindsight.core.incident import postmortem_state, severity_of
 from hindsight.services.errors import ConflictError, NotFoundError
 from hindsight.services.incidents import find_incident
 from hindsight.services.revisions import describe_changes, unified_diff
@@ -163,6 +164,7 @@ def _parsed(markdown: str, author: str, now: dt.datetime) -> dict[str, Any]:
         "markdown": markdown,
         "title": _clip(document.description, 300),
         "status": _clip(_value(document, "Status"), 32),
+        "state": _state(document),
         "severity": _clip(_value(document, "Severity"), 32),
         "incident_date": _clip(_value(document, "Date of incident"), 32),
         "fields": {f.key or f.label: f.value for f in document.header},
@@ -194,12 +196,40 @@ def _record(
         )
     )
     uow.postmortems.replace_action_items(postmortem.id, _items(postmortem, new))
+    _adopt_severity(uow, postmortem.incident_id, old, new, author, now)
     uow.audit.add(
         at=now,
         actor=author,
         action="postmortem.create" if old is None else "postmortem.update",
         incident_id=postmortem.incident_id,
         detail={"version": postmortem.version, "changes": list(changes)},
+    )
+
+
+def _state(document: Document) -> str | None:
+    state = postmortem_state(document.field_value("Status"))
+    return state.value if state is not None else None
+
+
+def _adopt_severity(
+    uow: UnitOfWork, incident_id: int, old: str | None, new: str, author: str, now: dt.datetime
+) -> None:
+    """The author's Severity becomes the incident's when the incident has none or the author
+    changed it in this save (a person's word; a placeholder is no severity)."""
+    chosen = severity_of(parse(new).field_value("Severity"))
+    incident = uow.incidents.get(incident_id)
+    if chosen is None or incident is None or incident.severity == chosen:
+        return
+    before = severity_of(parse(old).field_value("Severity")) if old is not None else None
+    if incident.severity is not None and before == chosen:
+        return  # the author left it; the incident's was set on purpose elsewhere
+    uow.incidents.update(incident_id, {"severity": chosen}, now)
+    uow.audit.add(
+        at=now,
+        actor=author,
+        action="incident.update",
+        incident_id=incident_id,
+        detail={"before": {"severity": incident.severity}, "after": {"severity": chosen}},
     )
 
 

@@ -11,8 +11,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from hindsight.core.events import Event
+from hindsight.core.incident import follow_evidence, opened_at, status_from_evidence
 from hindsight.core.timeline import Milestones as CoreMilestones
 from hindsight.core.timeline import Timeline, build_timeline
+from hindsight.core.timeline.build import timeline_events
+from hindsight.core.timeline.milestones import find_milestones
 from hindsight.services.incidents import find_incident
 from hindsight.store.records import Durations, Incident, Milestones
 from hindsight.store.unit_of_work import UnitOfWork
@@ -35,9 +38,34 @@ def incident_timeline(uow: UnitOfWork, ref: int | str) -> IncidentTimeline:
 
 def refresh_milestones(uow: UnitOfWork, incident_id: int, now: dt.datetime) -> None:
     """Recompute the incident's milestone and duration columns (inside an open uow)."""
-    candidates = uow.events.milestone_candidates(incident_id)
-    milestones, durations = to_records(build_timeline(candidates).milestones)
-    uow.incidents.set_milestones(incident_id, milestones, durations, now)
+    write_evidence_figures(uow, incident_id, uow.events.milestone_candidates(incident_id), now)
+
+
+def write_evidence_figures(
+    uow: UnitOfWork, incident_id: int, events: list[Event], now: dt.datetime
+) -> bool:
+    """Write what `events` (the incident's evidence, or the store's candidates for a storm)
+    say about the incident — milestones, durations, opened time, status — when any of it
+    changed (inside an open uow). The one path the CLI's ingest and the server's refresher
+    share, so they cannot disagree."""
+    stored = uow.incidents.get(incident_id)
+    if stored is None:
+        return False  # deleted meanwhile
+    ordered = timeline_events(events)
+    milestones, durations = to_records(find_milestones(ordered))
+    status = follow_evidence(stored.status, status_from_evidence(ordered))
+    opened = opened_at(ordered)
+    if (stored.milestones, stored.durations, stored.status, stored.opened_at) == (
+        milestones,
+        durations,
+        status,
+        opened,
+    ):
+        return False
+    uow.incidents.set_milestones(
+        incident_id, milestones, durations, now, opened_at=opened, status=status
+    )
+    return True
 
 
 def to_records(found: CoreMilestones) -> tuple[Milestones, Durations]:

@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from hindsight.core.events import Actor, Event, EventKind
+from hindsight.core.incident import PolicyDecision, PostmortemState
 from hindsight.store.records import (
     AuditEntry,
     Durations,
@@ -61,7 +62,17 @@ def incident_from_row(row: Row) -> Incident:
             **{name: row[name] for name in MILESTONES}, cause_candidate=row["cause_candidate"]
         ),
         durations=Durations(**{name: row[name] for name in DURATIONS}),
+        opened_at=row["opened_at"],
+        policy=PolicyDecision(row["policy_decision"], row["policy_trigger"], row["policy_why"]),
     )
+
+
+def policy_row(decision: PolicyDecision) -> dict[str, Any]:
+    return {
+        "policy_decision": decision.decision,
+        "policy_trigger": decision.trigger,
+        "policy_why": decision.why,
+    }
 
 
 # Events ---------------------------------------------------------------------------------------
@@ -103,6 +114,7 @@ def postmortem_from_row(row: Row) -> Postmortem:
         created_at=row["created_at"],
         updated_at=row["updated_at"],
         updated_by=row["updated_by"],
+        state=PostmortemState(row["state"]) if row["state"] else None,
     )
 
 

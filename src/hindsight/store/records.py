@@ -12,8 +12,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hindsight.core.document.template import SEVERITIES
-
-INCIDENT_STATUSES = ("open", "mitigated", "resolved", "closed")
+from hindsight.core.incident import (
+    INCIDENT_STATUSES,
+    IncidentFacts,
+    PolicyDecision,
+    PostmortemState,
+)
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,9 @@ class Durations:
     impact_s: float | None = None  # the total impact window
 
 
+NOT_DECIDED = PolicyDecision("not_required", "", "")
+
+
 @dataclass(frozen=True)
 class Incident:
     id: int
@@ -54,6 +61,24 @@ class Incident:
     updated_at: dt.datetime
     milestones: Milestones = Milestones()
     durations: Durations = Durations()
+    opened_at: dt.datetime | None = None  # its first evidence (None until it has some)
+    policy: PolicyDecision = NOT_DECIDED
+
+    @property
+    def opened(self) -> dt.datetime:
+        """When it began: its first evidence, else when it was recorded."""
+        return self.opened_at or self.created_at
+
+    @property
+    def facts(self) -> IncidentFacts:
+        """What the trigger table reads (core.incident.postmortem_policy)."""
+        impact = self.durations.impact_s
+        return IncidentFacts(
+            severity=self.severity,
+            customer_visible=self.customer_visible,
+            impact_minutes=impact / 60 if impact is not None else None,
+            paged=self.milestones.paged_at is not None,
+        )
 
 
 @dataclass(frozen=True)
@@ -90,6 +115,7 @@ class Postmortem:
     created_at: dt.datetime
     updated_at: dt.datetime
     updated_by: str
+    state: PostmortemState | None = None  # what its Status line names (core.incident)
 
 
 @dataclass(frozen=True)

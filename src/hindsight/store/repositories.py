@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
@@ -9,7 +10,8 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from hindsight.store import mapping
+from hindsight.core.incident import CORRELATABLE_STATUSES, postmortem_policy
+from hindsight.store import incident_search, mapping
 from hindsight.store.records import (
     AuditEntry,
     Durations,
@@ -33,7 +35,7 @@ from hindsight.store.tables import (
     postmortems,
 )
 
-OPEN_STATUSES = ("open", "mitigated")
+_POLICY_INPUTS = frozenset({"severity", "customer_visible", "impact_s", "paged_at"})
 
 
 _GET_INCIDENT = select(incidents).where(incidents.c.id == bindparam("incident_id"))
@@ -53,7 +55,7 @@ _OPEN_FOR_CORRELATION = (
         .correlate(incidents)
         .scalar_subquery(),
     )
-    .where(incidents.c.status.in_(OPEN_STATUSES))
+    .where(incidents.c.status.in_(CORRELATABLE_STATUSES))
     .order_by(incidents.c.id.desc())
 )
 _FIND_PAYLOAD = select(payloads.c.id, payloads.c.incident_id).where(
@@ -72,13 +74,15 @@ class IncidentRepository:
         self.connection = connection
 
     def add(self, incident: NewIncident, now: dt.datetime) -> Incident:
-        row = mapping.new_incident_row(incident) | {"created_at": now, "updated_at": now}
+        row = mapping.new_incident_row(incident) | {
+            "created_at": now,
+            "updated_at": now,
+            "opened_at": now,  # until its first evidence says otherwise
+        }
         new_id = self.connection.execute(
             insert(incidents).returning(incidents.c.id), row
         ).scalar_one()
-        found = self.get(new_id)
-        assert found is not None
-        return found
+        return self._settle(new_id)
 
     def get(self, incident_id: int) -> Incident | None:
         row = (
@@ -109,17 +113,55 @@ class IncidentRepository:
         rows = self.connection.execute(query.limit(limit).offset(offset)).mappings()
         return [mapping.incident_from_row(r) for r in rows]
 
+    def search(
+        self, query: incident_search.IncidentFilter, *, limit: int, offset: int
+    ) -> tuple[list[incident_search.Found], int]:
+        return incident_search.search(self.connection, query, limit=limit, offset=offset)
+
+    def all_services(self) -> list[str]:
+        return incident_search.all_services(self.connection)
+
     def update(self, incident_id: int, values: dict[str, Any], now: dt.datetime) -> None:
         if "services" in values:
             values = values | {"services": list(values["services"])}
         self.connection.execute(
             update(incidents).where(incidents.c.id == incident_id).values(**values, updated_at=now)
         )
+        if _POLICY_INPUTS & values.keys():
+            self._settle(incident_id)
 
     def set_milestones(
-        self, incident_id: int, milestones: Milestones, durations: Durations, now: dt.datetime
+        self,
+        incident_id: int,
+        milestones: Milestones,
+        durations: Durations,
+        now: dt.datetime,
+        *,
+        opened_at: dt.datetime | None = None,
+        status: str | None = None,
     ) -> None:
-        self.update(incident_id, mapping.milestone_row(milestones, durations), now)
+        """The figures the evidence gives, with its first instant and the status it implies."""
+        values = mapping.milestone_row(milestones, durations)
+        if opened_at is not None:
+            values["opened_at"] = opened_at
+        if status is not None:
+            values["status"] = status
+        self.update(incident_id, values, now)
+
+    def _settle(self, incident_id: int) -> Incident:
+        """Write the trigger table's decision for the incident as it now is (the core decides;
+        the row keeps it so the list can filter on it in SQL)."""
+        found = self.get(incident_id)
+        assert found is not None
+        decided = postmortem_policy(found.facts)
+        if decided != found.policy:
+            self.connection.execute(
+                update(incidents)
+                .where(incidents.c.id == incident_id)
+                .values(**mapping.policy_row(decided))
+            )
+            found = dataclasses.replace(found, policy=decided)
+        return found
 
     def delete(self, incident_id: int) -> bool:
         result = self.connection.execute(delete(incidents).where(incidents.c.id == incident_id))
@@ -169,7 +211,7 @@ class IncidentRepository:
         )
         query = (
             select(incidents, last_at)
-            .where(incidents.c.status.in_(OPEN_STATUSES))
+            .where(incidents.c.status.in_(CORRELATABLE_STATUSES))
             .order_by(incidents.c.id.desc())
         )
         return [

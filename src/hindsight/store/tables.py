@@ -97,8 +97,14 @@ incidents = Table(
     *(Column(name, UTCDateTime, nullable=True) for name in MILESTONES),
     Column("cause_candidate", Text, nullable=True),
     *(Column(name, Float, nullable=True) for name in DURATIONS),
-    Column("created_at", UTCDateTime, nullable=False),
+    Column("created_at", UTCDateTime, nullable=False, index=True),
     Column("updated_at", UTCDateTime, nullable=False),
+    # The incident domain's facts kept where SQL can filter on them (core.incident decides
+    # them; the repository writes them whenever what they depend on changes).
+    Column("opened_at", UTCDateTime, nullable=True, index=True),  # its first evidence
+    Column("policy_decision", String(20), nullable=False, server_default="not_required"),
+    Column("policy_trigger", String(60), nullable=False, server_default=""),
+    Column("policy_why", Text, nullable=False, server_default=""),
 )
 
 # Correlation keys (an Alertmanager groupKey, a PagerDuty incident id): one incident each.
@@ -177,6 +183,7 @@ postmortems = Table(
     Column("markdown", Text, nullable=False),
     Column("title", String(300), nullable=True),
     Column("status", String(32), nullable=True),
+    Column("state", String(16), nullable=True),  # core.incident.PostmortemState of Status
     Column("severity", String(32), nullable=True),
     Column("incident_date", String(32), nullable=True),
     Column("fields", JSON, nullable=False),

@@ -1,7 +1,7 @@
-"""The incidents list: search, filters, sorting and paging over the stored incidents.
+"""The incidents list page: its query string ⇄ the service's filter, and the page's numbers.
 
-The "postmortem owed" policy follows the guide's table: a SEV-1 or SEV-2, or anything
-customers saw, gets a postmortem; it is owed until one is published.
+Filtering, search, sorting and paging happen in the store (`services.incidents.find_incidents`);
+"postmortem owed" is the core's trigger table, the same fact `hindsight analyze` reads.
 """
 
 from __future__ import annotations
@@ -11,10 +11,18 @@ from dataclasses import dataclass, replace
 from typing import Any
 from urllib.parse import urlencode
 
-from hindsight.services import Incident, Postmortem, UnitOfWork
+from hindsight.core.document.template import SEVERITIES
+from hindsight.core.incident import INCIDENT_STATUSES
+from hindsight.services import Postmortem, UnitOfWork
+from hindsight.services.incidents import (
+    SORTS,
+    IncidentFilter,
+    ListedIncident,
+    find_incidents,
+    postmortem_category,
+)
 
 PAGE_SIZE = 25
-SORTS = ("date", "severity", "title", "gap", "status")
 CATEGORIES = {
     "owed": "owed",
     "missing": "missing",
@@ -22,7 +30,6 @@ CATEGORIES = {
     "in-review": "in review",
     "published": "published",
 }
-_SEVERITY_RANK = {"SEV-1": 1, "SEV-2": 2, "SEV-3": 3}
 
 
 @dataclass(frozen=True)
@@ -66,6 +73,19 @@ class ListQuery:
             page=page,
         )
 
+    def filter(self) -> IncidentFilter:
+        return IncidentFilter(
+            q=self.q,
+            severity=self.severity if self.severity in SEVERITIES else "",
+            status=self.status if self.status in INCIDENT_STATUSES else "",
+            service=self.service,
+            since=self.since,
+            until=self.until,
+            postmortem=self.postmortem,
+            sort=self.sort,
+            desc=self.desc,
+        )
+
     def params(self, **changes: Any) -> str:
         """The query string of this query with `changes` applied (for links)."""
         query = replace(self, **changes)
@@ -85,19 +105,8 @@ class ListQuery:
 
 
 @dataclass(frozen=True)
-class Row:
-    incident: Incident
-    postmortem: str  # missing / draft / in review / published
-    owed: bool
-
-    @property
-    def when(self) -> dt.datetime:
-        return self.incident.milestones.detected_at or self.incident.created_at
-
-
-@dataclass(frozen=True)
 class Listing:
-    rows: tuple[Row, ...]
+    rows: tuple[ListedIncident, ...]
     total: int
     query: ListQuery
     services: tuple[str, ...]
@@ -107,75 +116,19 @@ class Listing:
         return max(1, -(-self.total // PAGE_SIZE))
 
 
-def needs_postmortem(incident: Incident) -> bool:
-    return incident.severity in ("SEV-1", "SEV-2") or incident.customer_visible
-
-
 def category(postmortem: Postmortem | None) -> str:
+    """The incident page's name for its postmortem's state (the list's, from the same fact)."""
     if postmortem is None:
-        return "missing"
-    status = (postmortem.status or "").strip().lower()
-    if status.startswith("published"):
-        return "published"
-    if status.startswith("in review") or status == "review":
-        return "in review"
-    return "draft"
-
-
-def load_rows(uow: UnitOfWork) -> list[tuple[Row, str]]:
-    """Every incident with its postmortem's state and its searchable text."""
-    out: list[tuple[Row, str]] = []
-    with uow:
-        for incident in uow.incidents.recent(limit=1_000_000):
-            postmortem = uow.postmortems.for_incident(incident.id)
-            state = category(postmortem)
-            text = " ".join(
-                [incident.title, incident.slug, *incident.services]
-                + ([postmortem.markdown] if postmortem else [])
-            ).lower()
-            out.append(
-                (Row(incident, state, needs_postmortem(incident) and state != "published"), text)
-            )
-    return out
-
-
-def _matches(row: Row, text: str, query: ListQuery) -> bool:
-    incident = row.incident
-    if query.q and not all(word in text for word in query.q.lower().split()):
-        return False
-    if query.severity and incident.severity != query.severity:
-        return False
-    if query.status and incident.status != query.status:
-        return False
-    if query.service and query.service not in incident.services:
-        return False
-    if query.since and row.when.date() < query.since:
-        return False
-    if query.until and row.when.date() > query.until:
-        return False
-    if query.postmortem == "owed":
-        return row.owed
-    return not query.postmortem or row.postmortem == CATEGORIES[query.postmortem]
-
-
-def _sort_key(row: Row, sort: str) -> tuple[Any, ...]:
-    incident = row.incident
-    if sort == "severity":
-        return (_SEVERITY_RANK.get(incident.severity or "", 9), row.when)
-    if sort == "title":
-        return (incident.title.lower(), row.when)
-    if sort == "gap":
-        gap = incident.durations.detection_gap_s
-        return (gap is None, gap or 0.0, row.when)
-    if sort == "status":
-        return (incident.status, row.when)
-    return (row.when, incident.id)
+        return postmortem_category(None, False)
+    return postmortem_category(postmortem.state, True)
 
 
 def list_page(uow: UnitOfWork, query: ListQuery) -> Listing:
-    loaded = load_rows(uow)
-    services = tuple(sorted({s for row, _ in loaded for s in row.incident.services}))
-    kept = [row for row, text in loaded if _matches(row, text, query)]
-    kept.sort(key=lambda r: _sort_key(r, query.sort), reverse=query.desc)
-    start = (query.page - 1) * PAGE_SIZE
-    return Listing(tuple(kept[start : start + PAGE_SIZE]), len(kept), query, services)
+    found = find_incidents(
+        uow,
+        query.filter(),
+        limit=PAGE_SIZE,
+        offset=(query.page - 1) * PAGE_SIZE,
+        with_services=True,
+    )
+    return Listing(found.rows, found.total, query, found.services)

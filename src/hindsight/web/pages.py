@@ -12,22 +12,22 @@ from fastapi import APIRouter, Form
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
+from hindsight.core.document.template import SEVERITIES
 from hindsight.core.errors import UserError
 from hindsight.core.events import EventKind
+from hindsight.core.incident import INCIDENT_STATUSES
 from hindsight.services.errors import NotFoundError
-from hindsight.services.incidents import get_incident
+from hindsight.services.incidents import SORTS, get_incident
 from hindsight.services.ingest import ingest
 from hindsight.services.postmortems import get_postmortem, start_postmortem, update_postmortem
 from hindsight.services.timelines import incident_timeline
 from hindsight.web.context import viewer, web, writer
 from hindsight.web.event_rows import event_rows
 from hindsight.web.incident_view import anchor, incident_view
-from hindsight.web.listing import CATEGORIES, SORTS, ListQuery, list_page
+from hindsight.web.listing import CATEGORIES, ListQuery, list_page
 from hindsight.web.routing import make_router
 from hindsight.web.timeline_edit import demote, promote
 
-SEVERITIES = ("SEV-1", "SEV-2", "SEV-3")
-STATUSES = ("open", "mitigated", "resolved", "closed")
 MAX_SHOWN_CHARS = 500_000
 
 
@@ -51,7 +51,7 @@ def routes() -> APIRouter:
                 "listing": listing,
                 "query": query,
                 "severities": SEVERITIES,
-                "statuses": STATUSES,
+                "statuses": INCIDENT_STATUSES,
                 "categories": CATEGORIES,
                 "sorts": SORTS,
             },

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Any
+import datetime as dt
+from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Depends, Query
 from fastapi.concurrency import run_in_threadpool
@@ -10,16 +11,27 @@ from fastapi.concurrency import run_in_threadpool
 from hindsight.api.auth import Principal, require
 from hindsight.api.context import get_uow
 from hindsight.api.problems import PROBLEM_SCHEMA
-from hindsight.api.schemas import IncidentIn, IncidentOut, IncidentPage, IncidentPatch, Status
+from hindsight.api.schemas import (
+    IncidentIn,
+    IncidentOut,
+    IncidentPage,
+    IncidentPatch,
+    Status,
+    listed,
+    one_of,
+)
 from hindsight.core.events import to_dict
 from hindsight.core.timeline.serialize import timeline_to_dict
 from hindsight.services import UnitOfWork
 from hindsight.services.auth import Role
 from hindsight.services.drafting import draft_incident
 from hindsight.services.incidents import (
+    POSTMORTEM_FILTERS,
+    SORTS,
+    IncidentFilter,
     create_incident,
+    find_incidents,
     get_incident,
-    list_incidents,
     update_incident,
 )
 from hindsight.services.timelines import incident_timeline
@@ -29,7 +41,10 @@ Uow = Annotated[UnitOfWork, Depends(get_uow)]
 Viewer = Annotated[Principal, Depends(require(Role.VIEWER))]
 Editor = Annotated[Principal, Depends(require(Role.EDITOR))]
 Ref = Annotated[str, "an incident id or slug"]
-_SCAN = 500
+PostmortemFilter = Annotated[
+    str, one_of(POSTMORTEM_FILTERS, "postmortem filter"), listed(POSTMORTEM_FILTERS)
+]
+SortKey = Annotated[str, one_of(SORTS, "sort"), listed(SORTS)]
 
 
 @router.get("/incidents", response_model=IncidentPage, summary="List incidents, newest first")
@@ -39,32 +54,36 @@ def list_route(
     status: Status | None = None,
     service: Annotated[str | None, Query(max_length=200)] = None,
     severity: Annotated[str | None, Query(max_length=16)] = None,
+    q: Annotated[str, Query(max_length=200, description="words, all of which must appear")] = "",
+    postmortem: Annotated[PostmortemFilter | None, Query()] = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    sort: Annotated[SortKey, Query()] = "date",
+    order: Annotated[Literal["asc", "desc"], Query()] = "desc",
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     offset: Annotated[int, Query(ge=0, le=1_000_000)] = 0,
 ) -> IncidentPage:
-    if service is None and severity is None:
-        found = list_incidents(uow, status=status, limit=limit + 1, offset=offset)
-    else:  # filters the store does not index: scan pages, page over the matches
-        found = []
-        start = 0
-        while len(found) < offset + limit + 1:
-            batch = list_incidents(uow, status=status, limit=_SCAN, offset=start)
-            found += [
-                i
-                for i in batch
-                if (service is None or service in i.services)
-                and (severity is None or i.severity == severity)
-            ]
-            if len(batch) < _SCAN:
-                break
-            start += _SCAN
-        found = found[offset:]
-    more = len(found) > limit
+    query = IncidentFilter(
+        q=q,
+        severity=severity or "",
+        status=status.value if status else "",
+        service=service or "",
+        since=since,
+        until=until,
+        postmortem=postmortem or "",
+        sort=sort,
+        desc=order == "desc",
+    )
+    found = find_incidents(uow, query, limit=limit, offset=offset)
+    more = offset + len(found.rows) < found.total
     return IncidentPage(
-        items=[IncidentOut.of(i) for i in found[:limit]],
+        items=[
+            IncidentOut.of(r.incident, postmortem=r.postmortem, owed=r.owed) for r in found.rows
+        ],
         limit=limit,
         offset=offset,
         next_offset=offset + limit if more else None,
+        total=found.total,
     )
 
 

@@ -52,4 +52,10 @@ def timeline_milestones(events: Iterable[Event]) -> Milestones:
     """`build_timeline(events).milestones`, without collapsing storms (which the milestones do
     not use): for callers that keep only the milestones, as the server does after every storm
     of deliveries."""
-    return find_milestones(merge(dedupe(events)))
+    return find_milestones(timeline_events(events))
+
+
+def timeline_events(events: Iterable[Event]) -> list[Event]:
+    """The evidence log of `events`: de-duplicated and merged into order (no storm collapsing),
+    what milestones and the evidence's status are read from."""
+    return merge(dedupe(events))

@@ -1,0 +1,263 @@
+"""The incident and its postmortem as the domain knows them: states, transitions, severity, and
+what the evidence says about them.
+
+One home for these facts: the store keeps what is decided here, the services apply it, and the
+API, web and CLI show it. Nothing here does I/O.
+
+- An incident's status is `open → mitigated → resolved → closed`, and any of the first three can
+  be reopened. While it is not closed its status follows its evidence (`status_from_evidence`):
+  every alarm resolved, or the page that started the response resolved, means resolved; a
+  mitigation without a resolution means mitigated; a new firing reopens it. Closing is a
+  person's decision and evidence never undoes it.
+- Its opened time is its first evidence, not the moment Hindsight heard of it.
+- Its severity comes from the evidence or from a person, never from a template placeholder
+  (`severity_of`).
+- A postmortem is `Draft → In review → Published`; `In review → Draft`; `Published → Draft` only
+  with a reason (`check_postmortem_transition`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+
+from hindsight.core.document.template import SEVERITIES, is_placeholder
+from hindsight.core.errors import UserError
+from hindsight.core.events import Event, EventKind
+
+
+class IncidentStatus(StrEnum):
+    OPEN = "open"
+    MITIGATED = "mitigated"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+INCIDENT_STATUSES: tuple[str, ...] = tuple(s.value for s in IncidentStatus)
+# Still taking evidence: the statuses a new alert can join (a resolved incident only within the
+# correlation window, which the correlation service applies).
+ACTIVE_STATUSES: tuple[str, ...] = (IncidentStatus.OPEN.value, IncidentStatus.MITIGATED.value)
+CORRELATABLE_STATUSES: tuple[str, ...] = (*ACTIVE_STATUSES, IncidentStatus.RESOLVED.value)
+
+_INCIDENT_MOVES: dict[IncidentStatus, frozenset[IncidentStatus]] = {
+    IncidentStatus.OPEN: frozenset(
+        {IncidentStatus.MITIGATED, IncidentStatus.RESOLVED, IncidentStatus.CLOSED}
+    ),
+    IncidentStatus.MITIGATED: frozenset(
+        {IncidentStatus.OPEN, IncidentStatus.RESOLVED, IncidentStatus.CLOSED}
+    ),
+    IncidentStatus.RESOLVED: frozenset({IncidentStatus.OPEN, IncidentStatus.CLOSED}),
+    IncidentStatus.CLOSED: frozenset({IncidentStatus.OPEN}),
+}
+
+
+class TransitionError(UserError):
+    """A state change the process does not allow; the message says which ones it does."""
+
+
+def incident_status(value: str) -> IncidentStatus:
+    """`value` as a status, or a `UserError` naming the allowed ones."""
+    try:
+        return IncidentStatus(value.strip().lower())
+    except ValueError:
+        raise UserError(
+            f"unknown incident status {value!r}", fix=f"use one of {', '.join(INCIDENT_STATUSES)}"
+        ) from None
+
+
+def check_incident_transition(current: str, target: str) -> IncidentStatus:
+    """The target status when `current → target` is allowed (staying put is)."""
+    now, to = incident_status(current), incident_status(target)
+    if to is now or to in _INCIDENT_MOVES[now]:
+        return to
+    allowed = ", ".join(sorted(s.value for s in _INCIDENT_MOVES[now]))
+    raise TransitionError(
+        f"an incident cannot go from {now.value} to {to.value}",
+        fix=f"from {now.value} it can go to: {allowed}",
+    )
+
+
+def check_severity(value: str | None) -> str | None:
+    """A severity as stored: one of the template's, or None. A placeholder is no severity."""
+    if value is None:
+        return None
+    text = value.strip()
+    if not text or is_placeholder(text):
+        return None
+    canonical = text.upper().replace(" ", "-")
+    if canonical.startswith("SEV") and not canonical.startswith("SEV-"):
+        canonical = "SEV-" + canonical[3:]
+    if canonical in SEVERITIES:
+        return canonical
+    raise UserError(f"unknown severity {value!r}", fix=f"use one of {', '.join(SEVERITIES)}")
+
+
+def severity_of(value: str | None) -> str | None:
+    """A severity read from a document or a payload: one of the template's, else None (a
+    placeholder such as `SEV-1 / SEV-2 / SEV-3`, or a word the template does not know, is not
+    data)."""
+    try:
+        return check_severity(value)
+    except UserError:
+        return None
+
+
+# --- the postmortem's states -------------------------------------------------------------------
+
+
+class PostmortemState(StrEnum):
+    """The template's Status values, as the document writes them."""
+
+    DRAFT = "Draft"
+    IN_REVIEW = "In review"
+    PUBLISHED = "Published"
+
+    @property
+    def slug(self) -> str:
+        """The state as a command line or a URL writes it: `draft`, `in-review`, `published`."""
+        return self.value.lower().replace(" ", "-")
+
+
+_POSTMORTEM_MOVES: dict[PostmortemState, frozenset[PostmortemState]] = {
+    PostmortemState.DRAFT: frozenset({PostmortemState.IN_REVIEW}),
+    PostmortemState.IN_REVIEW: frozenset({PostmortemState.DRAFT, PostmortemState.PUBLISHED}),
+    PostmortemState.PUBLISHED: frozenset({PostmortemState.DRAFT}),
+}
+
+
+def postmortem_state(text: str | None) -> PostmortemState | None:
+    """The state a Status value names (`published`, `In Review`, `in-review`, `review`, `Draft`),
+    or None for an empty value, a placeholder or anything else."""
+    if text is None or is_placeholder(text.strip()):
+        return None
+    word = " ".join(text.strip().lower().replace("-", " ").replace("_", " ").split())
+    if word.startswith("published"):
+        return PostmortemState.PUBLISHED
+    if word.startswith("in review") or word in ("review", "reviewing", "under review"):
+        return PostmortemState.IN_REVIEW
+    if word.startswith("draft"):
+        return PostmortemState.DRAFT
+    return None
+
+
+def check_postmortem_transition(
+    current: PostmortemState, target: PostmortemState, *, reason: str | None = None
+) -> list[str]:
+    """Why `current → target` is refused (empty when allowed). Reopening a published postmortem
+    needs a reason; the process gate (lint, approval) is the workflow's, on top of this."""
+    if target is current:
+        return [f"the postmortem is already {current.value}"]
+    if target not in _POSTMORTEM_MOVES[current]:
+        allowed = " or ".join(s.value for s in sorted(_POSTMORTEM_MOVES[current]))
+        return [
+            f"a postmortem cannot go from {current.value} to {target.value} (only to {allowed})"
+        ]
+    if current is PostmortemState.PUBLISHED and not (reason and reason.strip()):
+        return ["reopening a published postmortem needs a reason"]
+    return []
+
+
+# --- what the evidence says --------------------------------------------------------------------
+
+_FIRING = frozenset({EventKind.ALERT_FIRING, EventKind.PAGE_TRIGGERED})
+_CLEARED = frozenset({EventKind.ALERT_RESOLVED, EventKind.RESOLVED})
+
+
+def status_from_evidence(events: Iterable[Event]) -> IncidentStatus:
+    """What the evidence says the status is: resolved when the page that started the response
+    is resolved or every alarm is; mitigated when a mitigation came after the last firing;
+    otherwise open. `events` are in time order (a timeline's, or the store's candidates)."""
+    state: dict[str, bool] = {}  # alarm identity → still firing
+    first_page: str | None = None
+    page_cleared = False
+    last_firing: dt.datetime | None = None
+    mitigated_after: dt.datetime | None = None
+    for event in events:
+        identity = event.subject or event.key
+        if event.kind in _FIRING:
+            state[identity] = True
+            last_firing = event.at
+            if event.kind is EventKind.PAGE_TRIGGERED and first_page is None:
+                first_page = identity
+            if identity == first_page:
+                page_cleared = False
+        elif event.kind in _CLEARED:
+            if identity in state or (event.kind is EventKind.RESOLVED and first_page is None):
+                state[identity] = False
+            if identity == first_page:
+                page_cleared = True
+        elif event.kind is EventKind.MITIGATION:
+            mitigated_after = event.at
+    if not state:
+        return IncidentStatus.OPEN
+    if page_cleared or not any(state.values()):
+        return IncidentStatus.RESOLVED
+    if mitigated_after is not None and (last_firing is None or mitigated_after >= last_firing):
+        return IncidentStatus.MITIGATED
+    return IncidentStatus.OPEN
+
+
+def follow_evidence(current: str, evidence: IncidentStatus) -> str:
+    """The status an incident takes when its evidence changes: closed stays closed (a person
+    closed it); otherwise the evidence decides, which is how a new firing reopens it."""
+    if current == IncidentStatus.CLOSED:
+        return current
+    return evidence.value
+
+
+def opened_at(events: Iterable[Event]) -> dt.datetime | None:
+    """The incident's opened time: its first evidence."""
+    return min((e.at for e in events), default=None)
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    """What the trigger table looks at, as the store or a document knows it."""
+
+    severity: str | None
+    customer_visible: bool
+    impact_minutes: float | None
+    paged: bool
+
+
+CUSTOMER_VISIBLE_MINUTES = 5.0
+OWED_SEVERITIES = ("SEV-1", "SEV-2")
+
+
+@dataclass(frozen=True)
+class PolicyDecision:
+    decision: str  # required | lightweight | not_required | fix_the_monitor
+    trigger: str  # the rule's name
+    why: str  # one sentence
+
+    @property
+    def owed(self) -> bool:
+        """A postmortem is owed (a full or a lightweight one)."""
+        return self.decision in ("required", "lightweight")
+
+
+def postmortem_policy(facts: IncidentFacts) -> PolicyDecision:
+    """The guide's trigger table as far as an incident's facts tell it; the one place that
+    decides whether a postmortem is owed."""
+    if facts.customer_visible and (
+        facts.impact_minutes is None or facts.impact_minutes > CUSTOMER_VISIBLE_MINUTES
+    ):
+        span = f"{facts.impact_minutes:.0f} minutes" if facts.impact_minutes is not None else "an"
+        return PolicyDecision(
+            "required",
+            "customer-visible-outage",
+            f"customers saw {span} outage (longer than {CUSTOMER_VISIBLE_MINUTES:.0f} minutes)"
+            if facts.impact_minutes is not None
+            else "customers saw the outage",
+        )
+    if facts.severity in OWED_SEVERITIES:
+        return PolicyDecision("required", "high-severity", f"it is a {facts.severity} incident")
+    if facts.paged:
+        return PolicyDecision("required", "paged-a-human", "an alert paged a human")
+    return PolicyDecision(
+        "not_required",
+        "internal-blip",
+        "internal-only and resolved without a page",
+    )
