@@ -2,8 +2,10 @@
 
 Canonical form: ATX headings (the title at level 1, template sections at level 2, other
 headings at the level they were written), header fields as `**Label:** value` lines, one blank
-line between blocks, `-` bullets and `1.` numbers, padded tables. Text inside blocks is written
-as it was read. `render(parse(render(d))) == render(d)` holds for every document.
+line between blocks, `-` bullets and `1.` numbers (counting on from the list's start, except
+where the author wrote another: a repeated or skipped step keeps its number), padded tables.
+Text inside blocks is written as it was read. `render(parse(render(d))) == render(d)` holds
+for every document.
 """
 
 from __future__ import annotations
