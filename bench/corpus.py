@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import re
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
 from hindsight.core.document import parse, render
 
 _MARKUP_ONLY = re.compile(r"^[\s=\-:|*_>#+]*$")
+_EMPHASIS = re.compile(r"\*\*|__")
+_WORD = re.compile(r"[^\W_]+")
 _LEAD = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+(?:\[[ xX]\]\s+)?|\d{1,9}[.)]\s+)?")
 
 
@@ -24,6 +27,8 @@ def content(line: str) -> str | None:
     if _MARKUP_ONLY.match(line):
         return None
     text = _LEAD.sub("", line).replace("|", " ").rstrip("\\")
+    # `Label: v`, `**Label**: v` and `**Label:** v` are one header field in canonical form
+    text = _EMPHASIS.sub("", text)
     text = re.sub(r"\s+", " ", text).strip()
     return text or None
 
@@ -39,19 +44,33 @@ def lost_lines(before: str, after: str) -> list[str]:
     ]
 
 
+def lost_words(before: str, after: str) -> list[str]:
+    """Words (and numbers) of `before` that `after` has fewer of: loss inside a line that the
+    line comparison cannot see, such as a renumbered list item."""
+    missing = Counter(_WORD.findall(before)) - Counter(_WORD.findall(after))
+    return sorted(missing.elements())
+
+
 @dataclass
 class FmtResult:
     name: str
     lines: int
     lost: list[str]
     idempotent: bool
+    lost_words: list[str]
 
 
 def check_fmt(path: Path) -> FmtResult:
     text = path.read_text(encoding="utf-8")
     once = render(parse(text))
     twice = render(parse(once))
-    return FmtResult(path.name, len(text.splitlines()), lost_lines(text, once), once == twice)
+    return FmtResult(
+        path.name,
+        len(text.splitlines()),
+        lost_lines(text, once),
+        once == twice,
+        lost_words(text, once),
+    )
 
 
 def main(argv: list[str]) -> int:
@@ -64,7 +83,7 @@ def main(argv: list[str]) -> int:
     failures = 0
     for path in files:
         result = check_fmt(path)
-        ok = not result.lost and result.idempotent
+        ok = not result.lost and not result.lost_words and result.idempotent
         failures += not ok
         status = "ok  " if ok else "FAIL"
         print(
@@ -73,6 +92,8 @@ def main(argv: list[str]) -> int:
         )
         for line in result.lost[:5]:
             print(f"       lost: {line[:100]}")
+        if result.lost_words:
+            print(f"       lost words: {' '.join(result.lost_words[:10])[:100]}")
     print(f"fmt: {len(files) - failures}/{len(files)} files lose nothing and are idempotent")
     status = 1 if failures else 0
     from bench import corpus_import, corpus_lint

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import string
+from dataclasses import replace
 
 from hypothesis import strategies as st
 
@@ -45,12 +46,32 @@ items = st.builds(
     st.lists(line(), min_size=1, max_size=2),
     st.sampled_from([None, None, True, False]),
 )
+
+
+def _numbered(block: BulletList, written: list[int]) -> BulletList:
+    """An ordered list whose later items carry the numbers an author wrote (repeats, skips);
+    a number is kept only where it does not follow on, as the parser stores it."""
+    if not block.ordered:
+        return BulletList(block.items, False, 1)
+    numbered = [block.items[0]]
+    previous = block.start
+    for item, number in zip(block.items[1:], written, strict=False):
+        numbered.append(replace(item, number=None if number == previous + 1 else number))
+        previous = number
+    numbered.extend(block.items[len(numbered) :])
+    return BulletList(tuple(numbered), True, block.start)
+
+
 lists = st.builds(
-    BulletList,
-    st.lists(items, min_size=1, max_size=4).map(tuple),
-    st.booleans(),
-    st.integers(min_value=1, max_value=12),
-).map(lambda b: b if b.ordered else BulletList(b.items, False, 1))
+    _numbered,
+    st.builds(
+        BulletList,
+        st.lists(items, min_size=1, max_size=4).map(tuple),
+        st.booleans(),
+        st.integers(min_value=1, max_value=12),
+    ),
+    st.lists(st.integers(min_value=0, max_value=40), max_size=3),
+)
 
 
 @st.composite

@@ -191,3 +191,25 @@ def test_link_reference_definitions_are_kept_in_place() -> None:
 def test_zones_are_known_abbreviations_not_any_capitalised_word() -> None:
     timeline = read_timeline(parse("## Timeline\n\n- 14:05 CI runs\n- 14:06 CEST pager\n"))
     assert [(e.zone, e.text) for e in timeline.entries] == [(None, "CI runs"), ("CEST", "pager")]
+
+
+def test_ordered_items_keep_the_numbers_the_author_wrote() -> None:
+    text = "## Steps\n\n3. first\n4. second\n4. again\n\n9. later\n10. last\n"
+    (steps,) = parse(text).sections[0].blocks
+    assert isinstance(steps, BulletList) and steps.start == 3
+    # only the numbers that do not follow on from the one before are stored
+    assert [i.number for i in steps.items] == [None, None, 4, 9, None]
+    assert render(parse(text)).endswith("3. first\n4. second\n4. again\n9. later\n10. last\n")
+
+
+def test_plain_and_bold_outside_fields_keep_values_that_are_not_allowed() -> None:
+    text = "# T\n\nStatus: half done\n\n**Author**: @quill\n\n**Status:** Draft\n"
+    document = parse(text)
+    assert [(f.label, f.key, f.value) for f in document.header] == [
+        ("Status", "Status", "half done"),
+        ("Author", "Author", "@quill"),
+        ("Status", "Status", "Draft"),  # a second Status is kept, not merged away
+    ]
+    assert render(document) == (
+        "# T\n\n**Status:** half done\n**Author:** @quill\n**Status:** Draft\n"
+    )

@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from hindsight.core.document.model import BulletList
 from hindsight.core.document.readers import read_action_items, read_root_cause
+from hindsight.core.document.template import SectionKind
 from hindsight.core.importing import ImportResult, import_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -142,7 +144,8 @@ def test_import_is_idempotent_and_loses_no_words(name: str) -> None:
     # Heading wording is replaced by the template's title (and reported); all else stays.
     lines = text.split("\n")
     underline = re.compile(r"^\s*[=-]{3,}\s*$")
-    label = re.compile(r"^\s*(#{1,6}\s|- \*\*[^*]+\*\*:?\s*$)")
+    # (an emphasised line standing in for a heading counts as a heading)
+    label = re.compile(r"^\s*(#{1,6}\s|- \*\*[^*]+\*\*:?\s*$|_[^_]+_\s*$)")
     kept = [
         line
         for index, line in enumerate(lines)
@@ -154,3 +157,36 @@ def test_import_is_idempotent_and_loses_no_words(name: str) -> None:
     out = re.findall(r"\w+", result.markdown)
     missing = [w for w in set(words) if words.count(w) > out.count(w)]
     assert not missing, missing
+
+
+def test_emphasised_lines_stand_in_for_headings_in_a_journal_entry() -> None:
+    result = load("emphasis_headings.md")
+    # `_Lessons learned_` names a template section; `_Background_` and `_Steps taken_` do not
+    assert result.sections == ("went_poorly",)
+    assert ("IP022", 32) in codes(result)
+    assert ("IP001", 32) in codes(result)
+    assert "IP023" not in {c for c, _ in codes(result)}
+    poorly = result.document.section(SectionKind.WENT_POORLY)
+    assert poorly is not None and poorly.level == 2
+    (lessons,) = poorly.blocks
+    assert isinstance(lessons, BulletList) and len(lessons.items) == 3
+    # the prose and steps stay under the author's own heading, numbers as written
+    assert "_Steps taken_" in result.markdown
+    assert "3. Put back 2.3.9, which failed the same way.\n3. Rebuilt" in result.markdown
+    assert "4. Did the same on relay BETA.\n6. Left BETA" in result.markdown
+
+
+def test_an_emphasised_line_inside_a_known_section_stays_emphasis() -> None:
+    text = "# T\n\n## Summary\n\nIt broke.\n\n**Action items**\n\nNone yet.\n"
+    result = import_text(text)
+    assert result.sections == ("summary",)
+    assert "IP022" not in {c for c, _ in codes(result)}
+    assert "**Action items**\n\nNone yet." in result.markdown
+
+
+def test_headings_the_template_does_not_know_keep_their_text_and_say_so() -> None:
+    text = "# Ops journal\n\n## Tuesday\n\nThe relay restarted twice.\n\n## Wednesday\n\nQuiet.\n"
+    result = import_text(text)
+    assert result.sections == ()
+    assert ("IP023", 3) in codes(result)
+    assert "## Tuesday\n\nThe relay restarted twice.\n\n## Wednesday\n\nQuiet.\n" in result.markdown

@@ -46,6 +46,9 @@ class ListItem:
     text: str
     checked: bool | None = None  # a task-list item "[ ]" / "[x]"; None for a plain item
     span: Span | None = field(default=None, compare=False, repr=False)
+    # The number the author wrote on an ordered item when it is not the previous one plus one
+    # (a repeated or skipped step); None when it follows on, so renumbering is never silent.
+    number: int | None = None
 
 
 @dataclass(frozen=True)

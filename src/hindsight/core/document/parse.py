@@ -181,7 +181,10 @@ def _encode_items(tokens: list[Token], index: int, offset: int) -> str:
 
 
 def _list_block(piece: _Piece, lines: list[str]) -> BulletList:
+    ordered = piece.token.type == "ordered_list_open"
+    start_attr = int(piece.token.attrs.get("start", 1)) if ordered else 1
     items: list[ListItem] = []
+    expected = start_attr
     for encoded in piece.text.split(_ITEM_SEP):
         if not encoded:
             continue
@@ -208,10 +211,14 @@ def _list_block(piece: _Piece, lines: list[str]) -> BulletList:
         if task:
             checked = task.group("mark") != " "
             item_text = item_text[task.end() :]
-        items.append(ListItem(item_text, checked, Span(start + 1, max(start + 1, end))))
-    ordered = piece.token.type == "ordered_list_open"
-    start_attr = piece.token.attrs.get("start", 1) if ordered else 1
-    return BulletList(tuple(items), ordered, int(start_attr), piece.span)
+        number: int | None = None
+        if ordered and match:
+            written = int(match.group("marker")[:-1])
+            number = written if written != expected else None
+            expected = written + 1
+        span = Span(start + 1, max(start + 1, end))
+        items.append(ListItem(item_text, checked, span, number))
+    return BulletList(tuple(items), ordered, start_attr, piece.span)
 
 
 def _split_row(line: str) -> tuple[str, ...]:

@@ -2,8 +2,10 @@
 
 Canonical form: ATX headings (the title at level 1, template sections at level 2, other
 headings at the level they were written), header fields as `**Label:** value` lines, one blank
-line between blocks, `-` bullets and `1.` numbers, padded tables. Text inside blocks is written
-as it was read. `render(parse(render(d))) == render(d)` holds for every document.
+line between blocks, `-` bullets and `1.` numbers (counting on from the list's start, except
+where the author wrote another: a repeated or skipped step keeps its number), padded tables.
+Text inside blocks is written as it was read. `render(parse(render(d))) == render(d)` holds
+for every document.
 """
 
 from __future__ import annotations
@@ -83,16 +85,26 @@ def render_block(block: Block, alternate: bool = False) -> str:
         return block.text
     if isinstance(block, BulletList):
         return "\n".join(
-            _render_item(item, _marker(block, index, alternate))
-            for index, item in enumerate(block.items)
+            _render_item(item, marker)
+            for item, marker in zip(block.items, _markers(block, alternate), strict=True)
         )
     return render_table(block)
 
 
-def _marker(block: BulletList, index: int, alternate: bool) -> str:
-    if block.ordered:
-        return f"{block.start + index}{')' if alternate else '.'}"
-    return "*" if alternate else "-"
+def _markers(block: BulletList, alternate: bool) -> list[str]:
+    """`-` (or `*`) bullets; numbers that follow on from `start` except where the author wrote
+    another (a repeated or skipped step keeps its number)."""
+    if not block.ordered:
+        return ["*" if alternate else "-"] * len(block.items)
+    delimiter = ")" if alternate else "."
+    markers: list[str] = []
+    number = block.start
+    for item in block.items:
+        if item.number is not None:
+            number = item.number
+        markers.append(f"{number}{delimiter}")
+        number += 1
+    return markers
 
 
 def _render_item(item: ListItem, marker: str) -> str:

@@ -33,7 +33,8 @@ def block_to_dict(block: Block) -> dict[str, Any]:
             "ordered": block.ordered,
             "start": block.start,
             "items": [
-                {"text": i.text, "checked": i.checked, "lines": _span(i.span)} for i in block.items
+                {"text": i.text, "checked": i.checked, "number": i.number, "lines": _span(i.span)}
+                for i in block.items
             ],
             "lines": _span(block.span),
         }

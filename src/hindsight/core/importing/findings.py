@@ -53,3 +53,5 @@ APPROXIMATE = "IP018"  # the author says the times are approximate
 NO_TIMELINE = "IP019"  # no timeline rows at all
 BAD_FRONT_MATTER = "IP020"  # front matter that is not valid YAML/TOML
 NO_HEADINGS = "IP021"  # a document without a single heading
+EMPHASIS_HEADING = "IP022"  # an emphasised line naming a section, read as its heading
+NO_SECTIONS = "IP023"  # headings, but none the template knows: text kept under them

@@ -61,6 +61,15 @@ def import_text(text: str, *, name: str | None = None) -> ImportResult:
         )
     document, reshaped = reshape(parsed)
     found.extend(reshaped)
+    if document.sections and not any(s.kind for s in document.sections):
+        first = document.sections[0].span
+        found.append(
+            ImportFinding(
+                f.NO_SECTIONS,
+                "no heading names a template section; the text is kept under its own headings",
+                first.start if first else None,
+            )
+        )
     facts, problems = read_facts(document, name=name)
     found.extend(problems)
     year = facts.date.year if facts.date else None

@@ -61,7 +61,8 @@ def reshape(document: Document) -> tuple[Document, tuple[ImportFinding, ...]]:
     """The document in the template's shape, and what was done to get there."""
     found: list[ImportFinding] = []
     front, extra, preamble, zone_lines = _front(document, found)
-    sections = _sections((*extra, *document.sections), found)
+    split = _split_at_emphasised_headings(document.sections, found)
+    sections = _sections((*extra, *split), found)
     kinds = {s.kind for s in sections}
     if zone_lines:
         timeline = next((s for s in sections if s.kind is SectionKind.TIMELINE), None)
@@ -227,6 +228,61 @@ def _shift(block: Block, delta: int) -> Block:
         rows = tuple(_shift_span(s, delta) for s in block.row_spans)
         return dataclasses.replace(block, row_spans=rows, span=_shift_span(block.span, delta))
     return dataclasses.replace(block, span=_shift_span(block.span, delta))
+
+
+# A paragraph that is one emphasised line, `_Lessons learned_` or `**Action items:**`.
+_EMPHASISED = re.compile(
+    r"^(?P<mark>\*\*|__|\*|_)(?P<label>[^*_:\n]{1,60}?)\s*:?\s*(?P=mark)\s*:?$"
+)
+
+
+def _placed(heading: str) -> bool:
+    return section_spec(heading) is not None or kind_by_meaning(heading) is not None
+
+
+def _emphasised_heading(block: Block) -> str | None:
+    """The label of a paragraph that is only an emphasised line naming a template section: what
+    authors who write one long section use instead of headings."""
+    if not isinstance(block, Paragraph) or "\n" in block.text.strip():
+        return None
+    match = _EMPHASISED.match(block.text.strip())
+    if match is None:
+        return None
+    label = match.group("label").strip()
+    return label if _placed(label) else None
+
+
+def _split_at_emphasised_headings(
+    sections: tuple[Section, ...], found: list[ImportFinding]
+) -> tuple[Section, ...]:
+    """Split sections the template does not place at emphasised lines that name a template
+    section, so that their text is read as that section. Sections inside a placed one are left
+    alone: there the line is the author's emphasis within a section already read."""
+    out: list[Section] = []
+    placed_levels: list[int] = []  # levels of the placed headings enclosing this section
+    for section in sections:
+        while placed_levels and placed_levels[-1] >= section.level:
+            placed_levels.pop()
+        if _placed(section.heading):
+            placed_levels.append(section.level)
+        if placed_levels:
+            out.append(section)
+            continue
+        current, blocks = section, []
+        for block in section.blocks:
+            label = _emphasised_heading(block)
+            if label is None:
+                blocks.append(block)
+                continue
+            found.append(
+                _info(
+                    f.EMPHASIS_HEADING, f"emphasised line {label!r} read as a heading", block.span
+                )
+            )
+            out.append(dataclasses.replace(current, blocks=tuple(blocks)))
+            current, blocks = Section(label, min(6, section.level + 1), (), block.span), []
+        out.append(dataclasses.replace(current, blocks=tuple(blocks)))
+    return tuple(out)
 
 
 @dataclass
