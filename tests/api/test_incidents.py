@@ -75,6 +75,41 @@ def test_list_filters_and_pages(client: TestClient, editor: dict[str, str]) -> N
     assert len(plain["items"]) == 1 and plain["next_offset"] == 1
 
 
+def test_list_searches_and_filters_on_the_postmortem_and_counts(
+    client: TestClient, editor: dict[str, str]
+) -> None:
+    word = f"zq{uuid.uuid4().hex[:6]}"
+    owed = client.post(
+        "/api/v1/incidents", json={"title": f"{word} outage", "severity": "SEV-1"}, headers=editor
+    ).json()
+    client.post("/api/v1/incidents", json={"title": f"{word} blip"}, headers=editor)
+    found = client.get("/api/v1/incidents", params={"q": word}, headers=editor).json()
+    assert found["total"] == 2 and len(found["items"]) == 2
+    assert (
+        client.get("/api/v1/incidents", params={"q": f"{word} outage"}, headers=editor).json()[
+            "total"
+        ]
+        == 1
+    )
+    listed = client.get(
+        "/api/v1/incidents", params={"q": word, "postmortem": "owed"}, headers=editor
+    ).json()
+    assert [i["slug"] for i in listed["items"]] == [owed["slug"]]
+    item = listed["items"][0]
+    assert item["postmortem"] == "missing" and item["postmortem_owed"] is True
+    assert item["policy"] == {
+        "decision": "required",
+        "trigger": "high-severity",
+        "why": "it is a SEV-1 incident",
+    }
+    ordered = client.get(
+        "/api/v1/incidents", params={"q": word, "sort": "title", "order": "asc"}, headers=editor
+    ).json()
+    assert [i["title"] for i in ordered["items"]] == [f"{word} blip", f"{word} outage"]
+    assert_problem(client.get("/api/v1/incidents?postmortem=someday", headers=editor), 422)
+    assert_problem(client.get("/api/v1/incidents?sort=colour", headers=editor), 422, "sort")
+
+
 def test_bad_incident_requests_are_problems(client: TestClient, editor: dict[str, str]) -> None:
     assert_problem(client.get("/api/v1/incidents/no-such-thing", headers=editor), 404, "no-such")
     # Ids no database can hold, and digits that are not ASCII: misses, not driver errors.
