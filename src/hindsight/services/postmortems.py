@@ -197,6 +197,7 @@ def _record(
     )
     uow.postmortems.replace_action_items(postmortem.id, _items(postmortem, new))
     _adopt_severity(uow, postmortem.incident_id, old, new, author, now)
+    uow.incidents.reindex(postmortem.incident_id)
     uow.audit.add(
         at=now,
         actor=author,

@@ -57,27 +57,28 @@ class Found:
     has_postmortem: bool
 
 
+SEARCHED_POSTMORTEM_CHARS = 4000
+
+
+def search_text(
+    title: str, slug: str, services: list[str] | tuple[str, ...], postmortem: str | None
+) -> str:
+    """The incident's searchable text: what a word search matches against."""
+    head = (postmortem or "")[:SEARCHED_POSTMORTEM_CHARS]
+    return " ".join([title, slug, *services, head]).lower()
+
+
 def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _contains(column: ColumnElement[str], word: str) -> ColumnElement[bool]:
-    return func.lower(column).like(f"%{_escape(word.lower())}%", escape="\\")
 
 
 def _where(query: IncidentFilter) -> list[ColumnElement[bool]]:
     state = postmortems.c.state
     services_text = cast(incidents.c.services, String)
     clauses: list[ColumnElement[bool]] = []
-    for word in query.q.split():
-        clauses.append(
-            or_(
-                _contains(incidents.c.title, word),
-                _contains(incidents.c.slug, word),
-                _contains(services_text, word),
-                _contains(postmortems.c.markdown, word),
-            )
-        )
+    for word in query.q.lower().split():
+        pattern = f"%{_escape(word)}%"
+        clauses.append(incidents.c.search_text.like(pattern, escape="\\"))
     if query.severity:
         clauses.append(incidents.c.severity == query.severity)
     if query.status:
@@ -146,10 +147,15 @@ def _order(query: IncidentFilter) -> list[ColumnElement[object]]:
     return [*(direction(k) for k in keys), direction(incidents.c.id)]
 
 
-def _base(columns: Select[tuple[object, ...]], query: IncidentFilter) -> Select[tuple[object, ...]]:
-    joined = columns.select_from(
+def _base(
+    columns: Select[tuple[object, ...]], query: IncidentFilter, *, join: bool = True
+) -> Select[tuple[object, ...]]:
+    source = (
         incidents.outerjoin(postmortems, postmortems.c.incident_id == incidents.c.id)
+        if join
+        else incidents
     )
+    joined = columns.select_from(source)
     clauses = _where(query)
     return joined.where(and_(true(), *clauses)) if clauses else joined
 
@@ -163,7 +169,8 @@ def page_query(query: IncidentFilter, *, limit: int, offset: int) -> Select[tupl
 
 
 def count_query(query: IncidentFilter) -> Select[tuple[object, ...]]:
-    return _base(select(func.count()), query)
+    # At most one postmortem an incident: the join only matters when a filter reads it.
+    return _base(select(func.count()), query, join=bool(query.postmortem))
 
 
 def search(

@@ -36,6 +36,7 @@ from hindsight.store.tables import (
 )
 
 _POLICY_INPUTS = frozenset({"severity", "customer_visible", "impact_s", "paged_at"})
+_SEARCHED = frozenset({"title", "services"})
 
 
 _GET_INCIDENT = select(incidents).where(incidents.c.id == bindparam("incident_id"))
@@ -82,6 +83,7 @@ class IncidentRepository:
         new_id = self.connection.execute(
             insert(incidents).returning(incidents.c.id), row
         ).scalar_one()
+        self.reindex(new_id)
         return self._settle(new_id)
 
     def get(self, incident_id: int) -> Incident | None:
@@ -129,6 +131,26 @@ class IncidentRepository:
         )
         if _POLICY_INPUTS & values.keys():
             self._settle(incident_id)
+        if _SEARCHED & values.keys():
+            self.reindex(incident_id)
+
+    def reindex(self, incident_id: int) -> None:
+        """Rewrite the incident's searchable text from its title, services and postmortem."""
+        row = self.connection.execute(
+            select(
+                incidents.c.title, incidents.c.slug, incidents.c.services, postmortems.c.markdown
+            )
+            .select_from(
+                incidents.outerjoin(postmortems, postmortems.c.incident_id == incidents.c.id)
+            )
+            .where(incidents.c.id == incident_id)
+        ).first()
+        if row is None:
+            return
+        text = incident_search.search_text(row[0], row[1], tuple(row[2]), row[3])
+        self.connection.execute(
+            update(incidents).where(incidents.c.id == incident_id).values(search_text=text)
+        )
 
     def set_milestones(
         self,

@@ -105,6 +105,9 @@ incidents = Table(
     Column("policy_decision", String(20), nullable=False, server_default="not_required"),
     Column("policy_trigger", String(60), nullable=False, server_default=""),
     Column("policy_why", Text, nullable=False, server_default=""),
+    # What the list's word search reads: title, slug, services and the head of the
+    # postmortem, lower-cased and bounded, so a search scans one short column per incident.
+    Column("search_text", Text, nullable=False, server_default=""),
 )
 
 # Correlation keys (an Alertmanager groupKey, a PagerDuty incident id): one incident each.

@@ -9,6 +9,8 @@ Create Date: 2026-12-04
 
 from __future__ import annotations
 
+import json
+
 import sqlalchemy as sa
 from alembic import op
 
@@ -32,6 +34,7 @@ def upgrade() -> None:
             sa.Column("policy_trigger", sa.String(60), nullable=False, server_default="")
         )
         batch.add_column(sa.Column("policy_why", sa.Text, nullable=False, server_default=""))
+        batch.add_column(sa.Column("search_text", sa.Text, nullable=False, server_default=""))
     op.create_index("ix_incidents_opened_at", "incidents", ["opened_at"])
     op.create_index("ix_incidents_created_at", "incidents", ["created_at"])
     with op.batch_alter_table("postmortems") as batch:
@@ -72,6 +75,17 @@ def _backfill() -> None:
                 "id": row.id,
             },
         )
+    from hindsight.store.incident_search import search_text
+
+    markdown: dict[int, str] = dict(
+        bind.execute(sa.text("SELECT incident_id, markdown FROM postmortems")).all()
+    )
+    for row in bind.execute(sa.text("SELECT id, title, slug, services FROM incidents")).all():
+        services = json.loads(row.services) if isinstance(row.services, str) else row.services
+        bind.execute(
+            sa.text("UPDATE incidents SET search_text = :s WHERE id = :id"),
+            {"s": search_text(row.title, row.slug, services, markdown.get(row.id)), "id": row.id},
+        )
     for pid, status in bind.execute(sa.text("SELECT id, status FROM postmortems")).all():
         state = postmortem_state(status)
         bind.execute(
@@ -86,6 +100,7 @@ def downgrade() -> None:
     op.drop_index("ix_incidents_created_at", table_name="incidents")
     op.drop_index("ix_incidents_opened_at", table_name="incidents")
     with op.batch_alter_table("incidents") as batch:
+        batch.drop_column("search_text")
         batch.drop_column("policy_why")
         batch.drop_column("policy_trigger")
         batch.drop_column("policy_decision")
