@@ -28,7 +28,7 @@ from hindsight.api.middleware import ServerMiddleware
 from hindsight.api.problems import install_problem_handlers
 from hindsight.api.ratelimit import FailureLimiter
 from hindsight.api.routes import hooks, incidents, meta, postmortems, tokens
-from hindsight.api.sample import load_sample
+from hindsight.services.sample import load_sample
 from hindsight.core.errors import ConfigError
 from hindsight.services import open_store
 from hindsight.settings import Settings

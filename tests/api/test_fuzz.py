@@ -9,7 +9,7 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from hindsight.api.sample import load_sample
+from hindsight.services.sample import load_sample
 from hindsight.app import create_app
 from hindsight.services import UnitOfWork
 from hindsight.settings import Settings

@@ -8,7 +8,7 @@ import uuid
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from hindsight.api.sample import load_sample
+from hindsight.services.sample import load_sample
 from hindsight.services import UnitOfWork
 from tests.api.server import assert_problem
 

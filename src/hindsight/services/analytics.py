@@ -4,9 +4,8 @@ A stored incident's postmortem is read the way a file is (the importer's fact ex
 its current Markdown, `record_from_import`), and the store then adds what files cannot say:
 
 - `has_postmortem`: an incident without one is still a record;
-- `postmortem_owed`, by the guide's trigger table as far as the incident row can tell it:
-  customer-visible (and, when the impact is known, longer than 5 minutes), SEV-1 or SEV-2,
-  or a page went out;
+- `postmortem_owed`: the trigger table's decision (`core.incident.postmortem_policy`), the
+  same fact the incident list filters on;
 - `review_changed`: whether the sections of the current version differ from version 1 (a
   review that only moved the Status, or reformatted, changed nothing); None with one version;
 - `published`: the day a revision after the first moved Status to Published; the document's
@@ -26,8 +25,6 @@ from hindsight.core.importing import import_text
 from hindsight.store.records import Incident, Postmortem, Revision
 from hindsight.store.unit_of_work import UnitOfWork
 
-OWED_SEVERITIES = ("SEV-1", "SEV-2")
-CUSTOMER_VISIBLE_MINUTES = 5
 _PAGE = 500
 
 
@@ -80,12 +77,9 @@ def incident_record(
 
 
 def postmortem_owed(incident: Incident) -> bool:
-    impact = incident.durations.impact_s
-    visible = incident.customer_visible and (
-        impact is None or impact > CUSTOMER_VISIBLE_MINUTES * 60
-    )
-    paged = incident.milestones.paged_at is not None
-    return visible or paged or incident.severity in OWED_SEVERITIES
+    """The trigger table's decision the store keeps for the incident (core.incident decides
+    it; the incident list filters on the same column)."""
+    return incident.policy.owed
 
 
 def review_changed(revisions: list[Revision]) -> bool | None:

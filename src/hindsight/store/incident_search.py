@@ -163,7 +163,9 @@ def _base(
 def page_query(query: IncidentFilter, *, limit: int, offset: int) -> Select[tuple[object, ...]]:
     """The page's rows: every incident column, the postmortem's id and state."""
     columns = select(
-        incidents, postmortems.c.id.label("pm_id"), postmortems.c.state.label("pm_state")
+        *(c for c in incidents.c if c.name != "search_text"),
+        postmortems.c.id.label("pm_id"),
+        postmortems.c.state.label("pm_state"),
     )
     return _base(columns, query).order_by(*_order(query)).limit(limit).offset(offset)
 
