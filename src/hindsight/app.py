@@ -28,9 +28,9 @@ from hindsight.api.middleware import ServerMiddleware
 from hindsight.api.problems import install_problem_handlers
 from hindsight.api.ratelimit import FailureLimiter
 from hindsight.api.routes import hooks, incidents, meta, postmortems, tokens
-from hindsight.services.sample import load_sample
 from hindsight.core.errors import ConfigError
 from hindsight.services import open_store
+from hindsight.services.sample import load_sample
 from hindsight.settings import Settings
 
 DESCRIPTION = """Blameless postmortems: evidence in, timeline out, the method checked.

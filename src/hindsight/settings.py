@@ -52,6 +52,14 @@ class Settings(BaseSettings):
             "(default: one per CPU beyond the first, at most 4; 0: parse in the one process)."
         ),
     )
+    lint_config: str | None = Field(
+        default=None,
+        description=(
+            "The hindsight.toml (or pyproject.toml) whose [lint] settings the server's checks "
+            "use (default: the nearest one above the directory the server runs in), so the API "
+            "and the web UI find what `hindsight lint` finds."
+        ),
+    )
     editor: str = Field(
         default="vi",
         validation_alias=AliasChoices("HINDSIGHT_EDITOR", "VISUAL", "EDITOR"),

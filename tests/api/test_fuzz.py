@@ -9,9 +9,9 @@ import pytest
 import schemathesis
 from hypothesis import HealthCheck, given, settings
 
-from hindsight.services.sample import load_sample
 from hindsight.app import create_app
 from hindsight.services import UnitOfWork
+from hindsight.services.sample import load_sample
 from hindsight.settings import Settings
 from tests.api.hooks.signing import SECRETS
 from tests.dbfixtures import migrated_engine

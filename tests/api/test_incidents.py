@@ -8,8 +8,8 @@ import uuid
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from hindsight.services.sample import load_sample
 from hindsight.services import UnitOfWork
+from hindsight.services.sample import load_sample
 from tests.api.server import assert_problem
 
 

@@ -4,11 +4,13 @@ lost), revisions and diffs, structured field writes, action items, lint."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
+import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from hindsight.samples import sample_postmortem
-from tests.api.server import assert_problem
+from tests.api.server import assert_problem, serve, token
 
 MD = {"content-type": "text/markdown"}
 
@@ -115,3 +117,28 @@ def test_revisions_diffs_fields_items_and_lint(client: TestClient, editor: dict[
 def test_rules_are_listed(client: TestClient, viewer: dict[str, str]) -> None:
     rules = client.get("/api/v1/rules", headers=viewer).json()
     assert len(rules) > 40 and all(r["code"] and r["name"] and r["summary"] for r in rules)
+
+
+def test_the_server_lints_with_the_team_config_as_the_cli_does(
+    server_engine: sa.Engine, tmp_path: Path
+) -> None:
+    """`HINDSIGHT_LINT_CONFIG` (or the nearest hindsight.toml) applies to the API's and the
+    web UI's checks: the same findings as `hindsight lint` on the same text."""
+    from hindsight.services.linting import lint_markdown, options_for
+
+    config = tmp_path / "hindsight.toml"
+    config.write_text('[lint]\nignore = ["ST003", "TL004"]\n', encoding="utf-8")
+    markdown = "# Postmortem: checkout errors\n\n**Status:** Draft\n\n## Summary\n\nShort.\n"
+    document = tmp_path / "pm.md"
+    document.write_text(markdown, encoding="utf-8")
+    expected = {d.code for d in lint_markdown(markdown, options_for(document)).diagnostics}
+    assert "ST003" not in expected and expected  # the config applied, and something is found
+    with serve(server_engine, lint_config=str(config)) as client:
+        headers = token(server_engine, "editor")
+        made = client.post("/api/v1/incidents", json={"title": "lint config"}, headers=headers)
+        slug = made.json()["slug"]
+        client.post(
+            f"/api/v1/incidents/{slug}/postmortem", content=markdown, headers={**headers, **MD}
+        )
+        found = client.get(f"/api/v1/incidents/{slug}/postmortem/lint", headers=headers).json()
+    assert {d["code"] for d in found["diagnostics"]} == expected

@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from hindsight.core.checks import LintOptions
 from hindsight.core.document import parse
 from hindsight.core.events import UTC, Actor, Event, EventKind
 from hindsight.samples import sample_postmortem
@@ -112,7 +113,7 @@ def test_findings_are_grouped_by_their_section() -> None:
     text = sample_postmortem().replace(
         "## What went poorly\n", "## What went poorly\n\nAlice broke checkout.\n", 1
     )
-    checked = check(text)
+    checked = check(text, LintOptions())
     assert [name for name, _ in checked.groups] == ["What went poorly"]
     line = checked.groups[0][1][0].diagnostic.line
     assert text.splitlines()[line - 1] == "Alice broke checkout."

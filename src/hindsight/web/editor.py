@@ -15,6 +15,7 @@ from hindsight.services import Incident, Postmortem
 from hindsight.services.drafting import draft_incident
 from hindsight.services.errors import ConflictError, NotFoundError
 from hindsight.services.incidents import get_incident
+from hindsight.services.linting import settings_options
 from hindsight.services.postmortems import (
     get_postmortem,
     postmortem_history,
@@ -87,7 +88,7 @@ def _editor(
             "postmortem": postmortem,
             "markdown": markdown,
             "version": postmortem.version if postmortem else 0,
-            "checked": check(markdown),
+            "checked": check(markdown, settings_options(web(request).settings)),
             "preview": to_html(markdown),
             "provenance": provenance(markdown),
             "conflict": conflict,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from hindsight.core.checks import Diagnostic, LintResult, get_rule, lint
+from hindsight.core.checks import Diagnostic, LintOptions, LintResult, get_rule, lint
 from hindsight.core.document import Document, parse
 
 HEADER = "Header"
@@ -81,9 +81,9 @@ def section_of(document: Document, line: int) -> str:
     return found
 
 
-def check(markdown: str) -> Checked:
+def check(markdown: str, options: LintOptions) -> Checked:
     document = parse(markdown)
-    result = lint(document)
+    result = lint(document, options)
     groups: dict[str, list[Explained]] = {}
     for diagnostic in result.diagnostics:
         why, instead = explanation(diagnostic.code)

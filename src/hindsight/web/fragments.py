@@ -11,8 +11,10 @@ from pydantic import BaseModel, Field
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
+from hindsight.core.checks import LintOptions
+from hindsight.services.linting import settings_options
 from hindsight.services.postmortems import MAX_MARKDOWN_CHARS
-from hindsight.web.context import check_csrf, viewer
+from hindsight.web.context import check_csrf, viewer, web
 from hindsight.web.findings import check
 from hindsight.web.markdown import to_html
 from hindsight.web.routing import make_router
@@ -22,9 +24,9 @@ class CheckRequest(BaseModel):
     markdown: str = Field(max_length=MAX_MARKDOWN_CHARS)
 
 
-def checks_and_preview(markdown: str) -> dict[str, Any]:
+def checks_and_preview(markdown: str, options: LintOptions) -> dict[str, Any]:
     text = markdown.replace("\r\n", "\n")
-    return {"checks": check(text).to_dict(), "preview": to_html(text)}
+    return {"checks": check(text, options).to_dict(), "preview": to_html(text)}
 
 
 def routes() -> APIRouter:
@@ -34,6 +36,7 @@ def routes() -> APIRouter:
     def live_check(request: Request, slug: str, body: CheckRequest) -> Response:
         viewer(request)
         check_csrf(request, None)
-        return JSONResponse(checks_and_preview(body.markdown))
+        options = settings_options(web(request).settings)
+        return JSONResponse(checks_and_preview(body.markdown, options))
 
     return router

@@ -10,10 +10,9 @@ from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
 
 from hindsight.api.auth import Principal, require
-from hindsight.api.context import get_uow
+from hindsight.api.context import get_context, get_uow
 from hindsight.api.problems import PROBLEM_SCHEMA, Problem
 from hindsight.api.schemas import ActionItemOut, PostmortemIn, PostmortemOut, RevisionOut
-from hindsight.core.checks import lint
 from hindsight.core.document import HeaderField, parse, render
 from hindsight.core.document.model import Document
 from hindsight.core.document.serialize import to_dict
@@ -22,6 +21,7 @@ from hindsight.report.registry import FileResult
 from hindsight.services import UnitOfWork
 from hindsight.services.auth import Role
 from hindsight.services.incidents import get_incident
+from hindsight.services.linting import lint_markdown, settings_options
 from hindsight.services.postmortems import (
     action_items,
     get_postmortem,
@@ -294,9 +294,9 @@ def items_route(uow: Uow, _: Viewer) -> list[ActionItemOut]:
 
 
 @router.get("/incidents/{ref}/postmortem/lint", summary="Lint findings for the stored postmortem")
-def lint_route(ref: str, uow: Uow, _: Viewer) -> dict[str, Any]:
+def lint_route(ref: str, request: Request, uow: Uow, _: Viewer) -> dict[str, Any]:
     incident = get_incident(uow, ref)
     pm = get_postmortem(uow, incident.id)
-    result = lint(parse(pm.markdown))
+    result = lint_markdown(pm.markdown, settings_options(get_context(request).settings))
     body = file_dict(FileResult(f"incidents/{incident.slug}/postmortem.md", result))
     return {"incident": incident.slug, "version": pm.version, **body}
