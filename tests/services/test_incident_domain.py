@@ -136,3 +136,22 @@ def test_unknown_filters_are_user_errors(uow: UnitOfWork) -> None:
     for bad in ({"postmortem": "someday"}, {"sort": "colour"}, {"status": "Banana"}):
         with pytest.raises(UserError):
             find_incidents(uow, dataclasses.replace(IncidentFilter(), **bad))
+
+
+def test_the_incident_page_is_read_in_one_snapshot(uow: UnitOfWork) -> None:
+    from hindsight.services.incident_page import incident_snapshot
+
+    made = create_incident(uow, title="Checkout errors")
+    for name in ("alertmanager/01-firing.json", "github/04-deployment-production.json"):
+        _ingest(uow, name, incident=made.id)
+    start_postmortem(uow, made.id, author="sam")
+    snapshot = incident_snapshot(uow, made.slug)
+    assert snapshot.incident == get_incident(uow, made.id)
+    assert snapshot.postmortem is not None and snapshot.postmortem.version == 1
+    assert len(snapshot.timeline.events) >= 2
+    assert set(snapshot.payloads) == {
+        "alertmanager/01-firing.json",
+        "github/04-deployment-production.json",
+    }
+    linked = {e.raw.partition("#")[0] for e in snapshot.timeline.events if e.raw}
+    assert linked <= set(snapshot.payloads)

@@ -277,6 +277,15 @@ class PayloadRepository:
         ).mappings()
         return [mapping.payload_from_row(r) for r in rows]
 
+    def names(self, incident_id: int) -> dict[str, int]:
+        """Payload name → id (the latest of a name), without reading the bodies."""
+        rows = self.connection.execute(
+            select(payloads.c.name, payloads.c.id)
+            .where(payloads.c.incident_id == incident_id)
+            .order_by(payloads.c.id)
+        )
+        return {name: payload_id for name, payload_id in rows}
+
 
 class PostmortemRepository:
     def __init__(self, connection: Connection) -> None:

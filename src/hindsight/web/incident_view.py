@@ -9,7 +9,7 @@ from hindsight.core.events import Event, EventKind
 from hindsight.core.timeline import Timeline
 from hindsight.core.timeline.render import format_duration
 from hindsight.services import Incident, Postmortem, UnitOfWork
-from hindsight.services.timelines import incident_timeline
+from hindsight.services.incident_page import incident_snapshot
 from hindsight.web.chart import timeline_svg
 from hindsight.web.listing import category
 from hindsight.web.timeline_edit import promoted
@@ -50,12 +50,6 @@ class IncidentView:
     durations: tuple[tuple[str, str], ...]
 
 
-def payload_ids(uow: UnitOfWork, incident_id: int) -> dict[str, int]:
-    """Payload name → id, to link each event to the raw payload it came from."""
-    with uow:
-        return {p.name: p.id for p in uow.payloads.for_incident(incident_id)}
-
-
 def durations(timeline: Timeline) -> tuple[tuple[str, str], ...]:
     spans = timeline.milestones.durations
     return (
@@ -68,11 +62,9 @@ def durations(timeline: Timeline) -> tuple[tuple[str, str], ...]:
 
 
 def incident_view(uow: UnitOfWork, ref: str, *, source: str = "", kind: str = "") -> IncidentView:
-    built = incident_timeline(uow, ref)
-    incident, timeline = built.incident, built.timeline
-    with uow:
-        postmortem = uow.postmortems.for_incident(incident.id)
-    names = payload_ids(uow, incident.id)
+    snapshot = incident_snapshot(uow, ref)
+    incident, timeline = snapshot.incident, snapshot.timeline
+    postmortem, names = snapshot.postmortem, snapshot.payloads
     inside = promoted(postmortem.markdown, timeline.events) if postmortem else frozenset()
     rows = []
     for event in timeline.events:
