@@ -31,8 +31,8 @@ from typing import Any
 
 import sqlalchemy as sa
 
-from hindsight.services.bulk_ingest import ingest_lines, read_blocks
-from hindsight.services.process_map import default_workers, usable_cpus
+from hindsight.runtime.bulk_ingest import ingest_lines, read_blocks
+from hindsight.runtime.process_map import default_workers, usable_cpus
 from hindsight.sources import get_source
 from hindsight.store.engine import open_store
 from hindsight.store.event_values import COLUMNS, stored_values

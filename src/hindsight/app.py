@@ -19,7 +19,6 @@ from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
-from sqlalchemy import Engine
 
 from hindsight import __version__
 from hindsight.api.context import AppContext
@@ -29,7 +28,7 @@ from hindsight.api.problems import install_problem_handlers
 from hindsight.api.ratelimit import FailureLimiter
 from hindsight.api.routes import hooks, incidents, meta, postmortems, tokens
 from hindsight.core.errors import ConfigError
-from hindsight.services import open_store
+from hindsight.services import Engine, open_store
 from hindsight.services.sample import load_sample
 from hindsight.settings import Settings
 

@@ -9,8 +9,8 @@ import pytest
 import sqlalchemy as sa
 
 from hindsight.core.errors import UserError
+from hindsight.runtime.bulk_ingest import ingest_lines
 from hindsight.samples import sample_evidence
-from hindsight.services.bulk_ingest import ingest_lines
 from hindsight.services.incidents import create_incident, get_incident
 from hindsight.services.ingest import ingest
 from hindsight.services.timelines import incident_timeline

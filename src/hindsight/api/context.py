@@ -14,13 +14,12 @@ from dataclasses import dataclass, field
 
 from anyio import CapacityLimiter
 from fastapi import Request
-from sqlalchemy import Engine
 
 from hindsight.api.metrics import Metrics
 from hindsight.api.ratelimit import FailureLimiter
-from hindsight.services import UnitOfWork
-from hindsight.services.delivery_writer import DeliveryWriter
-from hindsight.services.milestone_refresh import MilestoneRefresher
+from hindsight.runtime.delivery_writer import DeliveryWriter
+from hindsight.runtime.milestone_refresh import MilestoneRefresher
+from hindsight.services import Engine, UnitOfWork, backend
 from hindsight.settings import Settings
 
 Clock = Callable[[], float]  # Unix seconds
@@ -54,7 +53,7 @@ class AppContext:
     def delivery_slots(self) -> CapacityLimiter:
         """The threads that store webhook deliveries (the rest wait their turn here)."""
         if self._slots is None:
-            size = DELIVERY_SLOTS.get(self.engine.dialect.name, DEFAULT_DELIVERY_SLOTS)
+            size = DELIVERY_SLOTS.get(backend(self.engine), DEFAULT_DELIVERY_SLOTS)
             self._slots = CapacityLimiter(size)
         return self._slots
 

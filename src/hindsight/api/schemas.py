@@ -9,7 +9,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from hindsight.core.document.template import SEVERITIES
 from hindsight.core.incident import IncidentStatus, severity_of
-from hindsight.store.records import ApiToken, Incident, Postmortem, Revision, StoredActionItem
+from hindsight.services import ApiToken, Incident, Postmortem, Revision, StoredActionItem
 
 
 def _severity(value: str) -> str:

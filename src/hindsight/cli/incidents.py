@@ -14,11 +14,11 @@ from hindsight.cli.store_session import session
 from hindsight.core.errors import UserError
 from hindsight.core.events import Event
 from hindsight.core.timeline.render import DURATION_LABELS, format_duration
+from hindsight.services import Incident
 from hindsight.services.exporting import incident_to_dict
 from hindsight.services.incidents import create_incident, get_incident, list_incidents
 from hindsight.services.postmortems import action_items
 from hindsight.services.timelines import incident_timeline
-from hindsight.store.records import Incident
 
 incident_app = typer.Typer(
     name="incident", help="Incidents in the store: new, list, show.", no_args_is_help=True

@@ -17,12 +17,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from hindsight.cli import console
 from hindsight.cli.console import handle_errors
 from hindsight.cli.store_session import session
-from hindsight.cli.timeline import _mapping, read_payloads
 from hindsight.core.errors import InputError
-from hindsight.services.bulk_ingest import ingest_lines, read_blocks
+from hindsight.runtime.bulk_ingest import ingest_lines, read_blocks
+from hindsight.services.evidence import adapter_for, column_mapping, read_payloads
 from hindsight.services.ingest import ingest as ingest_payload
-from hindsight.sources import Source, get_source
-from hindsight.sources.generic import GenericSource
 
 STREAMED = (".jsonl", ".ndjson")
 
@@ -40,10 +38,7 @@ def ingest(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
     """Store a payload's events on an incident; running it again changes nothing."""
-    adapter: Source = get_source(source)
-    mapping = _mapping(column)
-    if mapping is not None and adapter.name == "generic":
-        adapter = GenericSource(mapping)
+    adapter = adapter_for(source, column_mapping(column))
     streamed = adapter.name == "generic" and (file == "-" or file.lower().endswith(STREAMED))
     with session() as s:
         if streamed:

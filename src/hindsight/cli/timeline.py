@@ -14,49 +14,14 @@ from hindsight.cli.console import handle_errors
 from hindsight.cli.incidents import is_incident_ref, stored_events
 from hindsight.core.document import render
 from hindsight.core.document.model import BulletList, Document, ListItem, Section
-from hindsight.core.errors import InputError, UserError
+from hindsight.core.errors import UserError
 from hindsight.core.events import UTC, Event, EventKind
 from hindsight.core.timeline import RenderSettings, Timeline, build_timeline, timeline_section
 from hindsight.core.timeline.render import DOCUMENT_KINDS, duration_lines, entry_line
 from hindsight.core.timeline.serialize import timeline_to_dict
-from hindsight.sources import MAX_PAYLOAD_BYTES, ColumnMapping, Source, detect_source, get_source
-from hindsight.sources.generic import GenericSource
-from hindsight.sources.slack import zip_files
+from hindsight.services.evidence import column_mapping, parse_payloads, read_payloads
 
 FORMATS = ("md", "json", "table")
-
-
-def read_payloads(paths: list[Path]) -> list[tuple[str, bytes]]:
-    """(name, bytes) per payload. A folder holding `channels.json` is one Slack export;
-    any other folder contributes each file inside it."""
-    out: list[tuple[str, bytes]] = []
-    for path in paths:
-        if path.is_dir():
-            if (path / "channels.json").is_file():
-                files = {str(f.relative_to(path)): _read(f) for f in sorted(path.rglob("*.json"))}
-                out.append((str(path), zip_files(files)))
-            else:
-                out.extend(read_payloads(sorted(path.iterdir())))
-        elif path.name.startswith("."):
-            continue
-        else:
-            out.append((str(path), _read(path)))
-    return out
-
-
-def _read(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_PAYLOAD_BYTES:
-            raise InputError(
-                f"the file is {size:,} bytes; at most {MAX_PAYLOAD_BYTES:,} are accepted",
-                where=str(path),
-            )
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", where=str(path), fix="check the path") from None
-    except OSError as error:
-        raise InputError(f"cannot read the file ({error.strerror})", where=str(path)) from None
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo | None:
@@ -70,18 +35,6 @@ def _zone(name: str) -> zoneinfo.ZoneInfo | None:
             where="--tz",
             fix="use an IANA name such as Europe/Berlin",
         ) from None
-
-
-def _mapping(columns: list[str]) -> ColumnMapping | None:
-    if not columns:
-        return None
-    pairs: dict[str, str] = {}
-    for item in columns:
-        field, sep, column = item.partition("=")
-        if not sep or not field.strip():
-            raise UserError(f"{item!r} is not FIELD=COLUMN", where="--column")
-        pairs[field.strip()] = column.strip()
-    return ColumnMapping.from_pairs(pairs)
 
 
 @handle_errors
@@ -105,15 +58,13 @@ def timeline(
     if format not in FORMATS:
         raise UserError(f"unknown format {format!r}", where="--format", fix="use md, json or table")
     zone = _zone(tz)
-    mapping = _mapping(column)
-    chosen: Source | None = get_source(source) if source else None
+    mapping = column_mapping(column)
     stored = len(files) == 1 and not files[0].exists() and is_incident_ref(str(files[0]))
-    events: list[Event] = stored_events(str(files[0])) if stored else []
-    for name, data in [] if stored else read_payloads(files):
-        adapter = chosen or detect_source(name, data)
-        if mapping is not None and adapter.name == "generic":
-            adapter = GenericSource(mapping)
-        events.extend(adapter.parse(name, data))
+    events: list[Event] = (
+        stored_events(str(files[0]))
+        if stored
+        else parse_payloads(read_payloads(files), source=source, mapping=mapping)
+    )
     built = build_timeline(events)
     settings = RenderSettings(
         tz=zone or UTC,

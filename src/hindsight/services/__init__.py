@@ -11,10 +11,17 @@ these and nothing below them.
     exporting.py    one incident as Markdown or JSON
     importing.py    existing postmortems in: an incident per document, idempotent
     analytics.py    the store as incident records for the cross-incident analysis
+    linting.py      lint with the team's config, for the CLI, the API and the web alike
+    incident_page.py  what the incident page shows, read in one snapshot
+    sample.py       the built-in sample incident, loaded idempotently
+
+`Engine` is the store's handle as the shells hold it (they never import SQLAlchemy); `ping`
+checks it; `StoreUnavailable` says it cannot be reached.
 """
 
-from hindsight.store.engine import open_store
+from hindsight.store.engine import Engine, StoreUnavailable, backend, open_store, ping
 from hindsight.store.records import (
+    ApiToken,
     AuditEntry,
     Durations,
     Incident,
@@ -26,13 +33,18 @@ from hindsight.store.records import (
 from hindsight.store.unit_of_work import UnitOfWork
 
 __all__ = [
+    "ApiToken",
     "AuditEntry",
     "Durations",
+    "Engine",
     "Incident",
     "Milestones",
     "Postmortem",
     "Revision",
+    "StoreUnavailable",
     "StoredActionItem",
     "UnitOfWork",
+    "backend",
     "open_store",
+    "ping",
 ]

@@ -11,21 +11,30 @@ fetch=prometheus_fetcher(client, config))` and return `outcome.postmortem` with 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import os
+import tomllib
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
 
 import httpx
 
+from hindsight.config import CONFIG_FILE, find_config
 from hindsight.core.document import parse, render
 from hindsight.core.drafting import Draft, DraftSettings, ServiceMetrics, draft
-from hindsight.core.drafting.config import DraftConfig
+from hindsight.core.drafting.config import DraftConfig, build_draft_config
 from hindsight.core.drafting.facts import impact_window
 from hindsight.core.drafting.guard import Rephraser, Verdict, rephrase_draft
 from hindsight.core.drafting.refresh import Proposal, refresh
-from hindsight.core.timeline import Timeline
+from hindsight.core.errors import ConfigError
+from hindsight.core.events import Event
+from hindsight.core.timeline import Timeline, build_timeline
 from hindsight.services.errors import NotFoundError
 from hindsight.services.postmortems import get_postmortem, start_postmortem, update_postmortem
 from hindsight.services.timelines import incident_timeline
+from hindsight.sources.chat_completions import ChatCompletionsRephraser
 from hindsight.sources.prometheus import PrometheusImpact
 from hindsight.store.records import Postmortem
 from hindsight.store.unit_of_work import UnitOfWork
@@ -43,16 +52,79 @@ class DraftOutcome:
 
 
 def prometheus_fetcher(client: httpx.Client, config: DraftConfig) -> MetricsFetch:
-    """Impact series for the configured services over the timeline's impact window."""
+    """Impact series for the configured services over the timeline's impact window: the one
+    Prometheus fetch, for drafts from files and from the store alike."""
 
     def fetch(timeline: Timeline) -> Sequence[ServiceMetrics]:
         window = impact_window(timeline)
-        if config.prometheus_url is None or window is None:
+        if config.prometheus_url is None or not config.services or window is None:
             return ()
         source = PrometheusImpact(client, config.prometheus_url, step=config.step_seconds)
         return [source.fetch(service, *window) for service in config.services]
 
     return fetch
+
+
+@contextmanager
+def impact_fetch(config: DraftConfig) -> Iterator[MetricsFetch]:
+    """`prometheus_fetcher` over a client of its own, closed afterwards."""
+    with httpx.Client(timeout=30.0) as client:
+        yield prometheus_fetcher(client, config)
+
+
+def load_draft_config(path: Path | None) -> DraftConfig:
+    """The `[impact]` / `[draft]` settings of `path`, or of the nearest config file."""
+    if path is None:
+        found = find_config(Path.cwd())
+        path = found.path if found else None
+    if path is None:
+        return DraftConfig()
+    if not path.is_file():
+        raise ConfigError("no such config file", where=str(path), fix="check the --config path")
+    try:
+        with path.open("rb") as handle:
+            data: Any = tomllib.load(handle)
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"not valid TOML ({error})", where=str(path)) from None
+    except OSError as error:
+        raise ConfigError(f"cannot read the file ({error.strerror})", where=str(path)) from None
+    prefix = ""
+    if path.name != CONFIG_FILE and path.name == "pyproject.toml":
+        data, prefix = data.get("tool", {}).get("hindsight", {}), "tool.hindsight."
+    return build_draft_config(data, where=str(path), prefix=prefix)
+
+
+def rephrase(
+    config: DraftConfig, result: Draft, events: Sequence[Event]
+) -> tuple[Draft, tuple[Verdict, ...]]:
+    """The optional language-model pass of `[draft.rephrase]` (it may only rephrase)."""
+    settings = config.rephrase
+    if settings is None:
+        return result, ()
+    key = os.environ.get(settings.api_key_env) if settings.api_key_env else None
+    with httpx.Client() as client:
+        rephraser = ChatCompletionsRephraser(
+            client, settings.url, settings.model, api_key=key, timeout=settings.timeout_seconds
+        )
+        return rephrase_draft(result, rephraser, events)
+
+
+def draft_from_evidence(
+    events: list[Event],
+    metrics: Sequence[ServiceMetrics],
+    config: DraftConfig,
+    settings: DraftSettings,
+    *,
+    use_model: bool,
+) -> tuple[Draft, tuple[Verdict, ...]]:
+    """A draft from evidence files: the timeline, impact (given and fetched), the model pass."""
+    timeline = build_timeline(events)
+    with impact_fetch(config) as fetch:
+        found = [*metrics, *fetch(timeline)]
+    result = draft(timeline, found, settings)
+    if use_model:
+        return rephrase(config, result, events)
+    return result, ()
 
 
 def draft_incident(

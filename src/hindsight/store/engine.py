@@ -19,9 +19,10 @@ from collections import deque
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Engine, make_url
+from sqlalchemy.engine import Engine as Engine  # the store's handle, as the shells hold it
+from sqlalchemy.engine import make_url
 
-from hindsight.core.errors import ConfigError
+from hindsight.core.errors import ConfigError, UserError
 from hindsight.store.migrate import upgrade
 
 SQLITE_BUSY_TIMEOUT_MS = 30_000
@@ -133,6 +134,22 @@ def _configure_sqlite(engine: Engine) -> None:
     def _on_begin(connection: sa.Connection) -> None:
         read_only = connection.get_execution_options().get(READ_ONLY, False)
         connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
+
+
+class StoreUnavailable(UserError):
+    """The database cannot be reached (down, wrong URL, refused credentials)."""
+
+
+def ping(engine: Engine) -> None:
+    """One round trip to the database, or `StoreUnavailable` saying what failed."""
+    try:
+        with engine.connect() as connection:
+            connection.execute(sa.text("SELECT 1"))
+    except sa.exc.SQLAlchemyError as error:
+        raise StoreUnavailable(
+            f"the database is not reachable: {type(error).__name__}",
+            fix="check HINDSIGHT_DATABASE_URL and that the database server is running",
+        ) from None
 
 
 def backend(engine: Engine) -> str:

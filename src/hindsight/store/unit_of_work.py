@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from types import TracebackType
-from typing import Self
+from typing import Protocol, Self
 
 from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 from sqlalchemy.exc import OperationalError
@@ -38,6 +38,12 @@ from hindsight.store.repositories import (
 
 def utc_now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+class Savepoint(Protocol):
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
 
 
 class UnitOfWork:
@@ -103,6 +109,10 @@ class UnitOfWork:
         self.postmortems = PostmortemRepository(connection)
         self.audit = AuditRepository(connection)
         return self
+
+    def savepoint(self) -> Savepoint:
+        """A SAVEPOINT inside the open transaction: roll back one part, keep the rest."""
+        return self.connection.begin_nested()
 
     def commit(self) -> None:
         if self._transaction is None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Annotated, Any
 
-import sqlalchemy as sa
 from fastapi import APIRouter, Depends, Request, Response
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse
@@ -13,6 +12,7 @@ from hindsight.api.auth import Principal, require
 from hindsight.api.context import get_context
 from hindsight.api.problems import PROBLEM_SCHEMA, Problem
 from hindsight.core.checks import all_rules
+from hindsight.services import StoreUnavailable, backend, ping
 from hindsight.services.auth import Role
 
 router = APIRouter(responses={"default": PROBLEM_SCHEMA})
@@ -27,20 +27,11 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", tags=["operations"], summary="The database is reachable")
 async def readyz(request: Request) -> dict[str, str]:
     engine = get_context(request).engine
-
-    def ping() -> None:
-        with engine.connect() as connection:
-            connection.execute(sa.text("SELECT 1"))
-
     try:
-        await run_in_threadpool(ping)
-    except sa.exc.SQLAlchemyError as error:
-        raise Problem(
-            503,
-            f"the database is not reachable: {type(error).__name__}",
-            fix="check HINDSIGHT_DATABASE_URL and that the database server is running",
-        ) from None
-    return {"status": "ready", "database": engine.dialect.name}
+        await run_in_threadpool(ping, engine)
+    except StoreUnavailable as error:
+        raise Problem(503, error.what, fix=error.fix) from None
+    return {"status": "ready", "database": backend(engine)}
 
 
 @router.get(

@@ -18,7 +18,7 @@ from hindsight.core.document.model import Document
 from hindsight.core.document.serialize import to_dict
 from hindsight.report.json import file_dict
 from hindsight.report.registry import FileResult
-from hindsight.services import UnitOfWork
+from hindsight.services import Postmortem, UnitOfWork
 from hindsight.services.auth import Role
 from hindsight.services.incidents import get_incident
 from hindsight.services.linting import lint_markdown, settings_options
@@ -31,7 +31,6 @@ from hindsight.services.postmortems import (
     update_postmortem,
 )
 from hindsight.services.revisions import unified_diff
-from hindsight.store.records import Postmortem
 
 router = APIRouter(prefix="/api/v1", tags=["postmortems"], responses={"default": PROBLEM_SCHEMA})
 Uow = Annotated[UnitOfWork, Depends(get_uow)]

@@ -169,7 +169,7 @@ class DeliveryWriter:
 
     @staticmethod
     def _one(uow: UnitOfWork, pending: Pending, *, refresh: bool) -> IngestResult | Exception:
-        savepoint = uow.connection.begin_nested()
+        savepoint = uow.savepoint()
         try:
             result = ingest_parsed(
                 uow,

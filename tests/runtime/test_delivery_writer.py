@@ -14,7 +14,7 @@ import pytest
 import sqlalchemy as sa
 
 from hindsight.core.errors import UserError
-from hindsight.services.delivery_writer import DeliveryWriter, Pending
+from hindsight.runtime.delivery_writer import DeliveryWriter, Pending
 from hindsight.services.errors import NotFoundError
 from hindsight.services.ingest import DEFAULT_WINDOW, IngestResult, Parsed, parse
 from hindsight.store.engine import open_store

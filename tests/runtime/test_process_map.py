@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from hindsight.services.process_map import default_workers, ordered_map
+from hindsight.runtime.process_map import default_workers, ordered_map
 
 
 def square(n: int) -> int:
@@ -86,7 +86,7 @@ def test_no_worker_outlives_a_caller_killed_with_sigkill(tmp_path: Path) -> None
         textwrap.dedent(
             """
             import os, time
-            from hindsight.services.process_map import ordered_map
+            from hindsight.runtime.process_map import ordered_map
 
             def slow(n):
                 time.sleep(0.2)

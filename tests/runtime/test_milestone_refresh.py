@@ -7,10 +7,10 @@ import pytest
 
 from hindsight.core.events import Event, EventKind, parse_instant
 from hindsight.core.timeline import build_timeline
+from hindsight.runtime.milestone_refresh import EventCache, MilestoneRefresher, store_milestones
 from hindsight.samples import sample_evidence
 from hindsight.services.incidents import create_incident
 from hindsight.services.ingest import ingest
-from hindsight.services.milestone_refresh import EventCache, MilestoneRefresher, store_milestones
 from hindsight.services.timelines import refresh_milestones, to_records
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from hindsight.core.errors import UserError
-from hindsight.services.bulk_ingest import _batches, ingest_lines, read_blocks
+from hindsight.runtime.bulk_ingest import _batches, ingest_lines, read_blocks
 from hindsight.services.incidents import create_incident
 from hindsight.sources import SourceError, get_source
 from hindsight.store.unit_of_work import UnitOfWork

@@ -25,11 +25,11 @@ from dataclasses import dataclass
 from typing import BinaryIO
 
 from hindsight.core.errors import UserError
+from hindsight.runtime.process_map import default_workers, ordered_map
 from hindsight.services import correlation
 from hindsight.services.correlation import Detection
 from hindsight.services.incidents import find_incident
 from hindsight.services.ingest import DEFAULT_WINDOW, commit_evidence, digest
-from hindsight.services.process_map import default_workers, ordered_map
 from hindsight.services.timelines import refresh_milestones
 from hindsight.sources import Source, get_source
 from hindsight.sources.generic import GenericSource
