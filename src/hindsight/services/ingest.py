@@ -112,8 +112,8 @@ def parse(source: str | Source, payload: bytes, *, name: str = "payload") -> Par
     correlation keys; touches no store."""
     adapter = get_source(source) if isinstance(source, str) else source
     found = adapter.parse(name, payload)
-    check_events(name, found)  # what no store can keep is the payload's fault: a 4xx, not a 5xx
     keys = tuple(correlation.correlation_keys(adapter, payload, found))
+    check_events(name, found, keys)  # what no store keeps is the payload's fault: 4xx, not 5xx
     return Parsed(adapter, payload, name, found, digest(adapter.name, payload), keys)
 
 

@@ -21,7 +21,7 @@ import orjson
 
 from hindsight.core.events import Actor, Event, EventKind, format_instant
 from hindsight.sources.base import NO_KEYS, SourceError
-from hindsight.sources.reading import check_size, check_strings, epoch, instant
+from hindsight.sources.reading import FIELD_LIMITS, check_size, check_strings, epoch, instant
 from hindsight.sources.webhook import BEARER, Delivery, Payload, Reply, Webhook
 
 CSV = "text/csv"
@@ -163,11 +163,13 @@ class _RecordReader:
             _cell(row, m.link) or None,
             f"{name}#L{line}",
             (),
-            f"{source}:{kind_value}:{text}",
+            # What a storm of the same record groups by; the text cut so it fits its field.
+            f"{source}:{kind_value}:{text}"[:SUBJECT_LIMIT],
         )
 
 
 _KINDS = {kind.value: kind for kind in EventKind}
+SUBJECT_LIMIT = FIELD_LIMITS["subject"]
 _KIND_VALUES = {kind: kind.value for kind in EventKind}
 _BOT_WORDS = frozenset(("1", "true", "yes", "bot"))
 

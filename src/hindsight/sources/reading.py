@@ -80,10 +80,18 @@ def unstorable(value: str) -> str | None:
     return None
 
 
-def check_events(name: str, events: Sequence[Event]) -> None:
-    """A `SourceError` for the first event holding text no store can keep. Payload text is
-    checked where it is decoded; this is the last look at everything an event carries (its
-    name, what an adapter composed) before it is stored."""
+# The longest value a store keeps in each bounded event field (the events table's widths), and
+# in a correlation key. Longer is no tool's evidence: refused, never cut (a key cut short
+# could merge two events).
+FIELD_LIMITS = {"key": 500, "source": 40, "actor": 200, "subject": 500, "fact": 500}
+KEY_LIMIT = 500
+
+
+def check_events(name: str, events: Sequence[Event], keys: Sequence[str] = ()) -> None:
+    """A `SourceError` for the first event holding text no store can keep (a NUL, a lone
+    surrogate, more characters than its field holds), or a correlation key too long. Payload
+    text is checked where it is decoded; this is the last look at everything an event
+    carries (its name, what an adapter composed) before it is stored."""
     for event in events:
         actor = event.actor.name if event.actor else None
         fields: dict[str, str | None] = {
@@ -99,12 +107,23 @@ def check_events(name: str, events: Sequence[Event]) -> None:
         for i, named in enumerate((*event.services, *event.refs)):
             fields[f"services/refs[{i}]"] = named
         for label, value in fields.items():
-            problem = unstorable(value) if value else None
+            if not value:
+                continue
+            problem = unstorable(value)
+            limit = FIELD_LIMITS.get(label)
+            if problem is None and limit is not None and len(value) > limit:
+                problem = f"is {len(value):,} characters long; at most {limit} are kept"
             if problem:
                 raw = event.raw
                 raise SourceError(
                     f"event {label} {problem}", where=raw if raw and not unstorable(raw) else name
                 )
+    for key in keys:
+        if len(key) > KEY_LIMIT:
+            raise SourceError(
+                f"correlation key is {len(key):,} characters long; at most {KEY_LIMIT} are kept",
+                where=name,
+            )
 
 
 def check_strings(value: Any, name: str, path: str = "") -> None:

@@ -117,10 +117,18 @@ async def _receive(request: Request, source: str, webhook: Webhook, incident: st
     return await _store(context, source, prepared.body, name, incident)
 
 
-def _not_a_payload(source: str, error: SourceError) -> Problem:
+def _not_a_payload(source: str, error: SourceError, name: str = "") -> Problem:
+    """422 naming what is wrong and where in the body (a field, a line, a JSON pointer)."""
+    within = error.file[len(name) :] if name and error.file.startswith(name) else ""
+    if within.startswith(":") and within[1:].isdigit():
+        where = f" (line {within[1:]})"
+    elif within.startswith(("#", ":")):
+        where = f" (at {within[1:]})"
+    else:
+        where = ""
     return Problem(
         422,
-        f"not a {source} payload: {error.what}",
+        f"not a {source} payload{where}: {error.what}",
         fix=error.fix or f"send the body exactly as {source} produces it",
     )
 
@@ -153,7 +161,7 @@ async def _store(
         raise
     except SourceError as error:
         metrics.deliveries.labels(source, "invalid").inc()
-        raise _not_a_payload(source, error) from None
+        raise _not_a_payload(source, error, name) from None
     except UserError as error:
         metrics.deliveries.labels(source, "unplaced").inc()
         raise Problem(
