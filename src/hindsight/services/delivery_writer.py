@@ -30,8 +30,8 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 
-from hindsight.core.events import Event
 from hindsight.core.errors import UserError
+from hindsight.core.events import Event
 from hindsight.services.ingest import DEFAULT_WINDOW, IngestResult, Parsed, ingest_parsed
 from hindsight.sources import SourceError
 from hindsight.sources.reading import check_events
