@@ -6,12 +6,16 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 from hindsight.sources import SOURCES, SourceError
 from hindsight.sources.reading import check_events, epoch, instant, load_json, slack_ts
-from tests.sources.helpers import payload_json
+from tests.sources.helpers import evidence, payload_json
+
+JSON_EVIDENCE = [e for e in evidence() if e[1].endswith(".json")]
 
 
 @pytest.mark.parametrize(
@@ -82,3 +86,63 @@ def test_events_longer_than_the_store_keeps_are_refused() -> None:
         check_events("a.json", events)
     with pytest.raises(SourceError, match="correlation key"):
         check_events("a.json", (), ["k" * 501])
+
+
+# A value of every JSON type and the edge values that broke adapters once.
+SWAPS = (
+    [],
+    {},
+    [[]],
+    {"a": {}},
+    0,
+    -1,
+    10**30,
+    1.5,
+    True,
+    None,
+    "",
+    " ",
+    "x\x00",
+    "\ud800",
+    "k" * 600,
+)
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    if prefix:
+        yield prefix
+    if isinstance(value, dict | list):
+        children = value.items() if isinstance(value, dict) else enumerate(value)
+        for key, child in children:
+            yield from _paths(child, (*prefix, key))
+
+
+def _swapped(body: Any, path: tuple[Any, ...], new: Any) -> bytes:
+    copy = json.loads(json.dumps(body))
+    node = copy
+    for part in path[:-1]:
+        node = node[part]
+    node[path[-1]] = new
+    return json.dumps(copy).encode()
+
+
+@pytest.mark.parametrize(
+    ("source", "name", "data"), JSON_EVIDENCE, ids=[e[1] for e in JSON_EVIDENCE]
+)
+def test_any_value_anywhere_is_events_or_a_source_error(
+    source: str, name: str, data: bytes
+) -> None:
+    """Every field of every sample, swapped for each value in `SWAPS`: the adapter gives
+    storable events or a `SourceError`, never another exception."""
+    body = json.loads(data)
+    tried = 0
+    for path in _paths(body):
+        for new in SWAPS:
+            swapped = _swapped(body, path, new)
+            try:
+                found = SOURCES[source].parse(name, swapped)
+                check_events(name, found, sorted(SOURCES[source].correlation_keys(swapped, found)))
+            except SourceError:
+                pass
+            tried += 1
+    assert tried >= len(SWAPS)

@@ -178,7 +178,7 @@ def parse_push(name: str, payload: dict[str, Any]) -> Event:
             "a push needs repository.pushed_at or head_commit", where=name, field="head_commit"
         )
     branch = ref.removeprefix("refs/heads/")
-    message = str(head.get("message") or "").splitlines()[0] if head else ""
+    message = next(iter(str(head.get("message") or "").splitlines()), "") if head else ""
     count = len(commits)
     pusher = opt_obj(payload, "pusher", name, "")
     actor = _user(pusher) or _user(opt_obj(payload, "sender", name, ""))

@@ -19,6 +19,7 @@ from hindsight.sources.base import SourceError, subject_keys
 from hindsight.sources.reading import (
     arr,
     instant,
+    listed,
     load_json,
     obj,
     opt_obj,
@@ -184,7 +185,7 @@ def _webhook_detail(event_type: str, data: dict[str, Any], name: str) -> str:
         who = opt_text(user, "summary", name, "event.data.user") or "a responder"
         return who + (f" ({message})" if message else "")
     if event_type in ("incident.reassigned", "incident.escalated"):
-        people = [a.get("summary") for a in data.get("assignees") or [] if isinstance(a, dict)]
+        people = [a.get("summary") for a in listed(data.get("assignees")) if isinstance(a, dict)]
         return ", ".join(p for p in people if isinstance(p, str))
     return ""
 

@@ -195,6 +195,11 @@ def opt_text(mapping: Mapping[str, Any], key: str, name: str, path: str) -> str 
     return value
 
 
+def listed(value: Any) -> list[Any]:
+    """An optional array whose items the caller filters: anything else reads as empty."""
+    return value if isinstance(value, list) else []
+
+
 def opt_obj(mapping: Mapping[str, Any], key: str, name: str, path: str) -> dict[str, Any]:
     value = mapping.get(key)
     return {} if value is None else obj(value, name, _join(path, key))

@@ -22,6 +22,7 @@ from hindsight.sources.reading import (
     arr,
     check_size,
     epoch,
+    listed,
     load_json,
     obj,
     opt_obj,
@@ -121,6 +122,7 @@ class _Users:
 
     def actor(self, message: dict[str, Any]) -> Actor | None:
         user = message.get("user")
+        user = user if isinstance(user, str) else None  # a hostile body may put anything here
         profile = message.get("user_profile") or message.get("bot_profile") or {}
         is_bot = bool(
             message.get("bot_id") or message.get("subtype") == "bot_message" or user in self.bots
@@ -157,7 +159,7 @@ def message_event(
 ) -> Event | None:
     """One Slack message as an event, or None for housekeeping noise."""
     subtype = message.get("subtype")
-    if subtype in NOISE_SUBTYPES:
+    if isinstance(subtype, str) and subtype in NOISE_SUBTYPES:
         return None
     ts = text(message, "ts", name, path)
     at = slack_ts(ts, name, f"{path}.ts")
@@ -167,10 +169,10 @@ def message_event(
     rendered = slack_text.render(body, users.names)
     extra = [
         f"[{a.get('fallback') or a.get('title') or a.get('text')}]"
-        for a in message.get("attachments") or []
+        for a in listed(message.get("attachments"))
         if isinstance(a, dict) and (a.get("fallback") or a.get("title") or a.get("text"))
     ]
-    files = list(message.get("files") or []) + ([message["file"]] if message.get("file") else [])
+    files = listed(message.get("files")) + ([message["file"]] if message.get("file") else [])
     extra += [
         f"[file: {f.get('title') or f.get('name')}]"
         for f in files
