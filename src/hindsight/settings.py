@@ -9,6 +9,7 @@ and passes it down.
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Literal
 
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
@@ -136,6 +137,19 @@ class Settings(BaseSettings):
     generic_token: SecretStr | None = Field(
         default=None, description="Bearer token for POST /hooks/generic."
     )
+    webhook_secrets: SecretStr | None = Field(
+        default=None,
+        description='Webhook secrets by source name, a JSON object: `{"<source>": "secret"}`, '
+        "or a list of secrets while rotating. Used beside the variables some sources have of "
+        "their own (`HINDSIGHT_GITHUB_SECRET` and the like); a delivery may match any.",
+    )
+    webhook_replay_window_s: int = Field(
+        default=300,
+        ge=1,
+        le=3600,
+        description="Oldest signed request timestamp accepted, seconds, for a source without a "
+        "window setting of its own.",
+    )
     allow_unsigned: bool = Field(
         default=False,
         description="Accept deliveries from every source whose secret is not configured "
@@ -146,6 +160,15 @@ class Settings(BaseSettings):
         description="Comma-separated sources that may deliver unsigned when their secret is not "
         "configured, e.g. `alertmanager,generic`.",
     )
+
+    @field_validator("webhook_secrets", mode="before")
+    @classmethod
+    def _secrets_json(cls, value: object) -> object:
+        if isinstance(value, dict):  # given as a mapping (tests, create_app)
+            value = json.dumps(value)
+        if isinstance(value, str) and value.strip():
+            _secret_map(value)  # refuse a malformed mapping at start, not at the first delivery
+        return value
 
     @field_validator("database_url")
     @classmethod
@@ -167,10 +190,67 @@ class Settings(BaseSettings):
         raw = self.pagerduty_secrets.get_secret_value() if self.pagerduty_secrets else ""
         return tuple(part.strip() for part in raw.split(",") if part.strip())
 
+    def webhook_secrets_for(self, source: str) -> tuple[str, ...]:
+        """Every secret configured for `source`'s webhook: its own variable's (if it has one)
+        and `webhook_secrets[source]`; empty if none is."""
+        field = SECRET_FIELDS.get(source)
+        found: list[str] = []
+        if field == "pagerduty_secrets":
+            found.extend(self.pagerduty_secret_list)
+        elif field is not None:
+            value: SecretStr | None = getattr(self, field)
+            if value is not None and value.get_secret_value():
+                found.append(value.get_secret_value())
+        if self.webhook_secrets is not None and self.webhook_secrets.get_secret_value().strip():
+            found.extend(_secret_map(self.webhook_secrets.get_secret_value()).get(source, ()))
+        return tuple(dict.fromkeys(v for v in found if v))
+
+    def webhook_secret_variable(self, source: str) -> str:
+        """The variable to set for `source`'s secret (for messages)."""
+        field = SECRET_FIELDS.get(source)
+        return f"HINDSIGHT_{field.upper()}" if field else f"HINDSIGHT_WEBHOOK_SECRETS[{source}]"
+
+    def replay_window_for(self, source: str) -> int:
+        """The oldest signed request timestamp `source`'s webhook accepts, seconds."""
+        field = WINDOW_FIELDS.get(source)
+        return int(getattr(self, field)) if field else self.webhook_replay_window_s
+
     def unsigned_allowed(self, source: str) -> bool:
         """Whether `source` may deliver without a signature when no secret is configured."""
         names = {part.strip().lower() for part in self.allow_unsigned_sources.split(",")}
         return self.allow_unsigned or source in names
+
+
+def _secret_map(text: str) -> dict[str, tuple[str, ...]]:
+    """HINDSIGHT_WEBHOOK_SECRETS read: source → its secrets (a string or a list of them)."""
+    shape = "a JSON object of source names to a secret or a list of secrets"
+    try:
+        value = json.loads(text)
+    except ValueError:
+        raise ValueError(f"not JSON: expected {shape}") from None
+    if not isinstance(value, dict):
+        raise ValueError(f"expected {shape}")
+    found: dict[str, tuple[str, ...]] = {}
+    for source, secrets in value.items():
+        listed = [secrets] if isinstance(secrets, str) else secrets
+        if not isinstance(listed, list) or not all(isinstance(v, str) for v in listed):
+            raise ValueError(f"{source}: expected a secret or a list of secrets")
+        found[source] = tuple(listed)
+    return found
+
+
+# The sources whose secret and replay window have variables of their own (kept working);
+# any other source's secret is an entry of HINDSIGHT_WEBHOOK_SECRETS.
+SECRET_FIELDS = {
+    "github": "github_secret",
+    "pagerduty": "pagerduty_secrets",
+    "slack": "slack_signing_secret",
+    "grafana": "grafana_secret",
+    "opsgenie": "opsgenie_token",
+    "alertmanager": "alertmanager_token",
+    "generic": "generic_token",
+}
+WINDOW_FIELDS = {"slack": "slack_replay_window_s", "grafana": "grafana_replay_window_s"}
 
 
 def load_settings() -> Settings:
@@ -180,8 +260,9 @@ def load_settings() -> Settings:
     except ValidationError as error:
         first = error.errors()[0]
         name = "HINDSIGHT_" + str(first["loc"][0]).upper() if first["loc"] else "HINDSIGHT_*"
+        secret = "SECRET" in name or "TOKEN" in name  # never echoed
         raise ConfigError(
-            f"{first['msg']} (got {first.get('input')!r})",
+            first["msg"] if secret else f"{first['msg']} (got {first.get('input')!r})",
             where=name,
             fix="correct or unset the environment variable",
         ) from None

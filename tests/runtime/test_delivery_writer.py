@@ -157,3 +157,53 @@ def test_within_a_batch_correlation_and_idempotency_see_the_earlier_deliveries(
     rows = count_rows(store)
     assert (rows["incidents"], rows["events"], rows["payloads"]) == (1, 3, 2)
     assert rows["audit_log"] == 1 + 2  # the incident opened, then one row per stored delivery
+
+
+def _poisoned(parsed: Parsed, text: str) -> Parsed:
+    """`parsed` with text no store keeps in its event: what `parse` refuses, forced past it."""
+    import dataclasses
+
+    events = tuple(dataclasses.replace(e, text=text) for e in parsed.events)
+    return Parsed(parsed.source, parsed.payload, parsed.name, events, parsed.digest, parsed.keys)
+
+
+def test_a_poison_delivery_in_a_batch_fails_alone_with_an_input_error(
+    store: sa.Engine, backend: str
+) -> None:
+    """What the store refuses (a lone surrogate anywhere; NUL on PostgreSQL, which SQLite
+    keeps) fails that delivery alone, as its input error, and the batch-mates commit."""
+    from hindsight.sources import SourceError
+
+    batch = [
+        _pending(_alerts("h", "f1")),
+        _pending(_poisoned(_alerts("i", "f2"), "a\x00b")),
+        _pending(_poisoned(_alerts("j", "f3"), "\ud800")),
+        _pending(_alerts("k", "f4")),
+    ]
+    outcomes = _write(store, batch)
+    nul_refused = backend == "postgresql"
+    assert isinstance(outcomes[0], IngestResult) and isinstance(outcomes[3], IngestResult)
+    assert isinstance(outcomes[1], SourceError if nul_refused else IngestResult)
+    assert isinstance(outcomes[2], SourceError) and "surrogate" in str(outcomes[2])
+    if nul_refused:
+        assert "NUL" in str(outcomes[1])
+    rows = count_rows(store)
+    stored = 2 if nul_refused else 3
+    assert (rows["events"], rows["payloads"], rows["incidents"]) == (stored, stored, stored)
+
+
+def test_when_a_batch_fails_as_a_whole_each_delivery_is_stored_alone(store: sa.Engine) -> None:
+    failed: list[int] = []
+
+    class FailsOnce(UnitOfWork):
+        def commit(self) -> None:
+            if not failed:
+                failed.append(1)
+                raise RuntimeError("the batch broke")
+            super().commit()
+
+    batch = [_pending(_alerts("l", "f1")), _pending(_alerts("m", "f2"))]
+    writer = DeliveryWriter(lambda: FailsOnce(store))
+    writer.write(batch)
+    assert [p.future.result(timeout=0).added for p in batch] == [1, 1]
+    assert count_rows(store)["events"] == 2

@@ -10,8 +10,11 @@ its own error, and a delivery that changes nothing (a re-delivery) is rolled bac
 be alone. Later deliveries in a batch see the earlier ones' writes (the same transaction), so
 idempotency and correlation are exactly as if they had been stored one after another. The
 batch is committed once, and only then is each delivery's future resolved: an acknowledgement
-always means committed. If the batch as a whole fails (the commit, the connection), every
-delivery in it gets that error and none is acknowledged.
+always means committed. If the batch as a whole fails (the commit, the connection, a
+savepoint that cannot be rolled back), nothing of it is stored and each delivery is stored
+again in a transaction of its own, so a poison delivery fails alone and its batch-mates are
+committed. A delivery that fails because of what it carries (text no store can keep) gets
+its `SourceError` — an input error, answered 4xx — not the database's.
 
 `submit` returns None when the writer is not running (before start, after stop): the caller
 then stores the delivery itself. `stop` stores whatever was submitted before it.
@@ -27,8 +30,11 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 
+from hindsight.core.errors import UserError
 from hindsight.core.events import Event
 from hindsight.services.ingest import DEFAULT_WINDOW, IngestResult, Parsed, ingest_parsed
+from hindsight.sources import SourceError
+from hindsight.sources.reading import check_events
 from hindsight.store.unit_of_work import UnitOfWork
 
 log = logging.getLogger(__name__)
@@ -152,10 +158,34 @@ class DeliveryWriter:
                     outcomes.append(self._one(uow, pending, refresh=not deferred))
                 uow.commit()
         except Exception as error:  # the batch as a whole: nothing in it is stored
-            log.warning("a batch of %d deliveries failed: %s", len(batch), error)
+            if len(batch) == 1:
+                batch[0].future.set_exception(_blame(batch[0], error))
+                return
+            log.warning(
+                "a batch of %d deliveries failed (%s): storing each alone", len(batch), error
+            )
             for pending in batch:
-                pending.future.set_exception(error)
+                self._alone(pending, refresh=not deferred)
             return
+        self._resolve(batch, outcomes, deferred)
+
+    def _alone(self, pending: Pending, *, refresh: bool) -> None:
+        """Store one delivery of a failed batch in a transaction of its own."""
+        try:
+            with self._write_uow() as uow:
+                outcome = self._one(uow, pending, refresh=refresh)
+                uow.commit()
+        except Exception as error:
+            pending.future.set_exception(_blame(pending, error))
+            return
+        self._resolve([pending], [outcome], not refresh)
+
+    def _resolve(
+        self,
+        batch: list[Pending],
+        outcomes: list[IngestResult | BaseException],
+        deferred: bool,
+    ) -> None:
         for pending, outcome in zip(batch, outcomes, strict=True):
             if isinstance(outcome, BaseException):
                 pending.future.set_exception(outcome)
@@ -181,9 +211,21 @@ class DeliveryWriter:
             )
         except Exception as error:
             savepoint.rollback()  # if this fails, the whole batch does
-            return error
+            return _blame(pending, error)
         if result.changed:
             savepoint.commit()
         else:
             savepoint.rollback()  # as alone: a delivery that changes nothing writes nothing
         return result
+
+
+def _blame(pending: Pending, error: Exception) -> Exception:
+    """The delivery's own input error if what it carries is what the store refused (its
+    `SourceError`: a 4xx), else the error itself."""
+    if isinstance(error, UserError):
+        return error
+    try:
+        check_events(pending.parsed.name, pending.parsed.events, pending.parsed.keys)
+    except SourceError as refused:
+        return refused
+    return error

@@ -1,7 +1,8 @@
 """Which incident a payload belongs to, when nobody said.
 
-1. A correlation key the store already knows: an Alertmanager/Grafana `groupKey`, a PagerDuty
-   incident id, an Opsgenie alert id. Keys are remembered on the incident they first joined.
+1. A correlation key the store already knows: whatever the payload's source says ties it to
+   an incident (`Source.correlation_keys`: an Alertmanager/Grafana `groupKey`, a PagerDuty
+   incident id, an Opsgenie alert id). Keys are remembered on the incident they first joined.
 2. Else an open incident of the same service whose latest event is within the window.
 3. Else, if the payload raises an alarm (an alert fires, a page triggers), a new incident.
 4. Else it cannot be placed: the caller must name the incident.
@@ -10,35 +11,21 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hindsight.core.events import Event, EventKind
+from hindsight.sources import Source, get_source
 from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork
 
 DETECTION_KINDS = frozenset({EventKind.ALERT_FIRING, EventKind.PAGE_TRIGGERED})
-_SUBJECT_SOURCES = ("pagerduty", "opsgenie")
-_GROUPED_SOURCES = ("alertmanager", "grafana")
 
 
-def correlation_keys(source: str, payload: bytes, found: Sequence[Event]) -> list[str]:
-    keys = {e.subject for e in found if e.subject and e.source in _SUBJECT_SOURCES}
-    if source in _GROUPED_SOURCES:
-        group = _group_key(payload)
-        if group:
-            keys.add(f"{source}:group:{group}")
-    return sorted(keys)
-
-
-def _group_key(payload: bytes) -> str | None:
-    try:
-        body = json.loads(payload)
-    except ValueError:
-        return None
-    value = body.get("groupKey") if isinstance(body, dict) else None
-    return value if isinstance(value, str) and value else None
+def correlation_keys(source: str | Source, payload: bytes, found: Sequence[Event]) -> list[str]:
+    """The payload's correlation keys, as its source defines them, in a stable order."""
+    adapter = get_source(source) if isinstance(source, str) else source
+    return sorted(adapter.correlation_keys(payload, found))
 
 
 @dataclass(frozen=True)

@@ -26,6 +26,7 @@ from hindsight.services.correlation import Detection
 from hindsight.services.incidents import find_incident, new_incident_in
 from hindsight.services.timelines import refresh_milestones
 from hindsight.sources import Source, get_source
+from hindsight.sources.reading import check_events
 from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
@@ -111,7 +112,8 @@ def parse(source: str | Source, payload: bytes, *, name: str = "payload") -> Par
     correlation keys; touches no store."""
     adapter = get_source(source) if isinstance(source, str) else source
     found = adapter.parse(name, payload)
-    keys = tuple(correlation.correlation_keys(adapter.name, payload, found))
+    keys = tuple(correlation.correlation_keys(adapter, payload, found))
+    check_events(name, found, keys)  # what no store keeps is the payload's fault: 4xx, not 5xx
     return Parsed(adapter, payload, name, found, digest(adapter.name, payload), keys)
 
 

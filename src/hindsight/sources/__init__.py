@@ -1,7 +1,12 @@
 """Evidence sources: one adapter per tool behind the `Source` protocol, found by name.
 
 SOURCES["pagerduty"].parse("incident.json", data)  → events
+SOURCES["pagerduty"].correlation_keys(data, events) → what ties it to an incident
+SOURCES["pagerduty"].webhook                        → its webhook part (`sources.webhook`)
 detect_source("body.json", data)                     → the adapter whose shape it has
+
+A source is one module; registering it is one line in `SOURCES` below. The server serves
+`POST /hooks/<name>` for every registered source with a `webhook`.
 """
 
 from __future__ import annotations
@@ -14,6 +19,7 @@ from hindsight.sources.grafana import GrafanaSource
 from hindsight.sources.opsgenie import OpsgenieSource
 from hindsight.sources.pagerduty import PagerDutySource
 from hindsight.sources.slack import SlackSource
+from hindsight.sources.webhook import Webhook
 
 __all__ = [
     "MAX_PAYLOAD_BYTES",
@@ -21,8 +27,10 @@ __all__ = [
     "ColumnMapping",
     "Source",
     "SourceError",
+    "Webhook",
     "detect_source",
     "get_source",
+    "webhooks",
 ]
 
 # Detection order matters where shapes overlap: Grafana's body is Alertmanager's plus `orgId`.
@@ -61,3 +69,8 @@ def detect_source(name: str, data: bytes) -> Source:
         where=name,
         fix=f"name it with --source ({', '.join(sorted(SOURCES))})",
     )
+
+
+def webhooks() -> dict[str, Webhook]:
+    """Every registered source that receives webhooks, by name."""
+    return {name: s.webhook for name, s in SOURCES.items() if s.webhook is not None}

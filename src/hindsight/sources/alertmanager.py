@@ -8,10 +8,11 @@ zero time while an alert fires; a resolved alert carries its real resolve time.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 from hindsight.core.events import Actor, Event, EventKind, format_instant
-from hindsight.sources.base import SourceError
+from hindsight.sources.base import NO_KEYS, SourceError
 from hindsight.sources.reading import (
     arr,
     end_instant,
@@ -23,8 +24,20 @@ from hindsight.sources.reading import (
     str_map,
     text,
 )
+from hindsight.sources.webhook import BEARER, Webhook
 
 SERVICE_LABELS = ("service", "app", "application", "job")
+
+
+def group_keys(source: str, payload: bytes) -> frozenset[str]:
+    """An Alertmanager-shaped notification's `groupKey`: the alert group it reports on, the
+    same in every notification of that group (Alertmanager and Grafana share it)."""
+    try:
+        body = load_json("payload", payload)
+    except SourceError:
+        return NO_KEYS
+    value = body.get("groupKey") if isinstance(body, dict) else None
+    return frozenset({f"{source}:group:{value}"}) if isinstance(value, str) and value else NO_KEYS
 
 
 def alert_events(
@@ -81,6 +94,10 @@ def alert_events(
 
 class AlertmanagerSource:
     name = "alertmanager"
+    # No signature: `http_config.authorization` sends a bearer token.
+    webhook = Webhook(
+        summary="Alertmanager webhook_config (Authorization: Bearer token)", verify=BEARER
+    )
 
     def detect(self, name: str, data: bytes) -> bool:
         head = data[:4096]
@@ -99,3 +116,6 @@ class AlertmanagerSource:
         return alert_events(
             name, payload, source=self.name, actor="Alertmanager", links=("generatorURL",)
         )
+
+    def correlation_keys(self, payload: bytes, events: Sequence[Event]) -> frozenset[str]:
+        return group_keys(self.name, payload)

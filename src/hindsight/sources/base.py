@@ -7,10 +7,14 @@ returns anything, so a payload that is wrong anywhere yields a `SourceError` and
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from hindsight.core.errors import InputError
 from hindsight.core.events import Event
+
+if TYPE_CHECKING:
+    from hindsight.sources.webhook import Webhook
 
 # Real payloads are far smaller (PagerDuty drops webhooks over 256 KB; a busy day of Slack is a
 # few MB); anything this big is a mistake or an attack, not evidence.
@@ -35,9 +39,15 @@ class SourceError(InputError):
 
 @runtime_checkable
 class Source(Protocol):
-    """An evidence source: a name, a shape test, and a pure parser."""
+    """An evidence source: a name, a shape test, a pure parser, the keys that tie its
+    payloads to an incident, and its webhook (None if it has none)."""
 
     name: str
+
+    @property
+    def webhook(self) -> Webhook | None:
+        """The source's webhook part (content types, verifier, pre-steps), if it has one."""
+        ...
 
     def detect(self, name: str, data: bytes) -> bool:
         """Whether the payload looks like this source's (cheap; no full validation)."""
@@ -46,3 +56,16 @@ class Source(Protocol):
     def parse(self, name: str, data: bytes) -> tuple[Event, ...]:
         """Every event in the payload, or a `SourceError` naming `name` and the bad field."""
         ...
+
+    def correlation_keys(self, payload: bytes, events: Sequence[Event]) -> frozenset[str]:
+        """The keys that tie this payload to an incident across deliveries (an alert group,
+        a paging tool's incident id); called with the events `parse` gave for `payload`."""
+        ...
+
+
+def subject_keys(events: Sequence[Event]) -> frozenset[str]:
+    """Correlation keys of a source whose events name their incident in `subject`."""
+    return frozenset(e.subject for e in events if e.subject)
+
+
+NO_KEYS: frozenset[str] = frozenset()

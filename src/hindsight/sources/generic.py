@@ -13,14 +13,24 @@ import dataclasses
 import hashlib
 import io
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import orjson
 
 from hindsight.core.events import Actor, Event, EventKind, format_instant
-from hindsight.sources.base import SourceError
-from hindsight.sources.reading import check_size, epoch, instant
+from hindsight.sources.base import NO_KEYS, SourceError
+from hindsight.sources.reading import FIELD_LIMITS, check_size, check_strings, epoch, instant
+from hindsight.sources.webhook import BEARER, Delivery, Payload, Reply, Webhook
+
+CSV = "text/csv"
+
+
+def prepare(delivery: Delivery) -> Reply | Payload:
+    """The parser tells CSV from JSON Lines by the name: give the stored name its suffix."""
+    return Payload(delivery.body, ".csv" if delivery.content_type == CSV else ".jsonl")
+
 
 FIELDS = ("at", "kind", "text", "actor", "is_bot", "services", "source", "link", "id")
 
@@ -63,6 +73,12 @@ class ColumnMapping:
 
 class GenericSource:
     name = "generic"
+    webhook = Webhook(
+        summary="Any tool: JSON Lines or CSV events (Authorization: Bearer token)",
+        verify=BEARER,
+        content_types=("application/json", "application/x-ndjson", "application/jsonl", CSV),
+        prepare=prepare,
+    )
 
     def __init__(self, mapping: ColumnMapping | None = None) -> None:
         self.mapping = mapping or ColumnMapping()
@@ -78,12 +94,18 @@ class GenericSource:
             content = data.decode("utf-8-sig")
         except UnicodeDecodeError as error:
             raise SourceError(f"not UTF-8 text (byte {error.start})", where=name) from None
+        if "\x00" in content:  # no store keeps it (raw in CSV, as \u0000 in JSON Lines below)
+            line = content.count("\n", 0, content.index("\x00")) + first_line
+            raise SourceError("contains a NUL character (U+0000)", where=f"{name}:{line}")
         if name.lower().endswith(".csv"):
             rows = _csv_rows(name, content, first_line)
         else:
             rows = _jsonl_rows(name, content, first_line)
         read = _RecordReader(self.mapping, name)
         return tuple([read(line, row) for line, row in rows])
+
+    def correlation_keys(self, payload: bytes, events: Sequence[Event]) -> frozenset[str]:
+        return NO_KEYS
 
 
 class _RecordReader:
@@ -141,11 +163,13 @@ class _RecordReader:
             _cell(row, m.link) or None,
             f"{name}#L{line}",
             (),
-            f"{source}:{kind_value}:{text}",
+            # What a storm of the same record groups by; the text cut so it fits its field.
+            f"{source}:{kind_value}:{text}"[:SUBJECT_LIMIT],
         )
 
 
 _KINDS = {kind.value: kind for kind in EventKind}
+SUBJECT_LIMIT = FIELD_LIMITS["subject"]
 _KIND_VALUES = {kind: kind.value for kind in EventKind}
 _BOT_WORDS = frozenset(("1", "true", "yes", "bot"))
 
@@ -184,11 +208,11 @@ def _time(name: str, line: int, column: str, value: Any) -> Any:
 
 def _csv_rows(name: str, content: str, first_line: int) -> list[tuple[int, dict[str, Any]]]:
     reader = csv.DictReader(io.StringIO(content))
-    if not reader.fieldnames:
-        raise SourceError("empty CSV: a header row is needed", where=name)
     shift = first_line - 1
     rows: list[tuple[int, dict[str, Any]]] = []
     try:
+        if not reader.fieldnames:  # reads the header row, which may be malformed too
+            raise SourceError("empty CSV: a header row is needed", where=name)
         for row in reader:
             if None in row:
                 raise SourceError(
@@ -206,6 +230,7 @@ def _jsonl_rows(name: str, content: str, first_line: int) -> list[tuple[int, dic
     # Lines end at \n only (a JSON string may hold U+2028 and the like; a \r is whitespace).
     rows: list[tuple[int, dict[str, Any]]] = []
     loads = orjson.loads
+    escaped_nul = "\\u0000" in content  # the one way JSON spells what no store keeps
     for number, line in enumerate(content.split("\n"), start=first_line):
         try:
             value = loads(line)
@@ -215,5 +240,7 @@ def _jsonl_rows(name: str, content: str, first_line: int) -> list[tuple[int, dic
             raise SourceError(f"invalid JSON: {error.msg}", where=f"{name}:{number}") from None
         if not isinstance(value, dict):
             raise SourceError("each line must be a JSON object", where=f"{name}:{number}")
+        if escaped_nul and "\\u0000" in line:
+            check_strings(value, f"{name}:{number}")
         rows.append((number, value))
     return rows

@@ -8,10 +8,12 @@ pushed head sha). A deployment whose `task` mentions "rollback", or whose `paylo
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
+from urllib.parse import parse_qs
 
 from hindsight.core.events import Actor, Event, EventKind
-from hindsight.sources.base import SourceError
+from hindsight.sources.base import NO_KEYS, SourceError
 from hindsight.sources.reading import (
     epoch,
     instant,
@@ -23,6 +25,27 @@ from hindsight.sources.reading import (
     req,
     text,
 )
+from hindsight.sources.webhook import Delivery, Payload, Refusal, Reply, Webhook, hmac_signature
+
+EVENTS = ("push", "deployment", "deployment_status")  # the deliveries that carry evidence
+FORM = "application/x-www-form-urlencoded"
+
+
+def prepare(delivery: Delivery) -> Reply | Payload:
+    """GitHub's pre-steps: answer the `ping` sent when a hook is created, acknowledge and
+    drop the events that carry no evidence, and unwrap a form-encoded delivery's `payload`."""
+    event = delivery.headers.get("x-github-event", "")
+    if event == "ping":
+        return Reply({"status": "pong"})
+    if event and event not in EVENTS:
+        return Reply({"status": "ignored", "event": event})
+    if delivery.content_type == FORM:
+        found = parse_qs(delivery.body.decode("utf-8", "replace")).get("payload")
+        if not found:
+            raise Refusal(422, "the form has no payload field", fix="send GitHub's form")
+        return Payload(found[0].encode("utf-8", "replace"))
+    return Payload(delivery.body)
+
 
 STATES = ("pending", "queued", "in_progress", "success", "failure", "error", "inactive")
 _STATE_WORDS = {
@@ -38,7 +61,7 @@ _STATE_WORDS = {
 
 def _user(ref: dict[str, Any]) -> Actor | None:
     login = ref.get("login") or ref.get("name")
-    if not isinstance(login, str) or not login:
+    if not isinstance(login, str) or not login or login.isspace():
         return None
     return Actor(login, is_bot=ref.get("type") == "Bot" or login.endswith("[bot]"))
 
@@ -49,7 +72,7 @@ def _service(payload: dict[str, Any], deployment: dict[str, Any] | None = None) 
         return (extra["service"],)
     repository = payload.get("repository")
     if isinstance(repository, dict) and isinstance(repository.get("name"), str):
-        return (repository["name"],)
+        return (repository["name"],) if repository["name"] else ()
     return ()
 
 
@@ -155,7 +178,7 @@ def parse_push(name: str, payload: dict[str, Any]) -> Event:
             "a push needs repository.pushed_at or head_commit", where=name, field="head_commit"
         )
     branch = ref.removeprefix("refs/heads/")
-    message = str(head.get("message") or "").splitlines()[0] if head else ""
+    message = next(iter(str(head.get("message") or "").splitlines()), "") if head else ""
     count = len(commits)
     pusher = opt_obj(payload, "pusher", name, "")
     actor = _user(pusher) or _user(opt_obj(payload, "sender", name, ""))
@@ -182,6 +205,13 @@ def parse_push(name: str, payload: dict[str, Any]) -> Event:
 
 class GitHubSource:
     name = "github"
+    webhook = Webhook(
+        summary="GitHub push / deployment / deployment_status (X-Hub-Signature-256)",
+        verify=hmac_signature("X-Hub-Signature-256", prefix="sha256="),
+        content_types=("application/json", FORM),
+        prepare=prepare,
+        id_headers=("x-github-delivery", "x-request-id"),  # a redelivery keeps the GUID
+    )
 
     def detect(self, name: str, data: bytes) -> bool:
         head = data[:65536]
@@ -202,3 +232,6 @@ class GitHubSource:
             where=name,
             field="deployment",
         )
+
+    def correlation_keys(self, payload: bytes, events: Sequence[Event]) -> frozenset[str]:
+        return NO_KEYS  # a change is placed by its service, or pinned with ?incident=

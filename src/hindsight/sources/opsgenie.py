@@ -8,9 +8,12 @@ Custom and unlisted actions are kept as generic events.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from hindsight.core.events import Actor, Event, EventKind
-from hindsight.sources.base import SourceError
+from hindsight.sources.base import SourceError, subject_keys
 from hindsight.sources.reading import epoch, load_json, obj, opt_obj, opt_text, pointer, req, text
+from hindsight.sources.webhook import Webhook, token
 
 ACTIONS: dict[str, EventKind] = {
     "Create": EventKind.PAGE_TRIGGERED,
@@ -33,6 +36,10 @@ _SYSTEM_USERS = ("System", "Alert API", "Opsgenie")
 
 class OpsgenieSource:
     name = "opsgenie"
+    # No signature: the integration's custom header carries a shared token.
+    webhook = Webhook(
+        summary="Opsgenie outgoing webhook (X-Incident-Token)", verify=token("X-Incident-Token")
+    )
 
     def detect(self, name: str, data: bytes) -> bool:
         return b'"alertId"' in data and b'"action"' in data
@@ -58,7 +65,7 @@ class OpsgenieSource:
         username = opt_text(alert, "username", name, "alert")
         actor = (
             Actor(username, is_bot=username in _SYSTEM_USERS or "@" not in username)
-            if username
+            if username and not username.isspace()
             else None
         )
         entity = opt_text(alert, "entity", name, "alert")
@@ -72,6 +79,7 @@ class OpsgenieSource:
         if note:
             words += f": {note}"
         source_info = opt_obj(payload, "source", name, "")
+        sender = str(source_info.get("name") or "")
         return (
             Event(
                 at=at,
@@ -79,14 +87,12 @@ class OpsgenieSource:
                 kind=kind,
                 key=f"opsgenie:{alert_id}:{action}:{stamp}",
                 text=words,
-                actor=actor
-                or (
-                    Actor(str(source_info["name"]), is_bot=True)
-                    if source_info.get("name")
-                    else None
-                ),
+                actor=actor or (Actor(sender, is_bot=True) if sender.strip() else None),
                 services=(entity,) if entity else (),
                 raw=pointer(name),
                 subject=f"opsgenie:{alert_id}",
             ),
         )
+
+    def correlation_keys(self, payload: bytes, events: Sequence[Event]) -> frozenset[str]:
+        return subject_keys(events)  # the alert id: every action on one alert

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from hindsight.core.events import Actor, Event, EventKind
-from hindsight.sources.base import SourceError
+from hindsight.sources.base import SourceError, subject_keys
 from hindsight.sources.reading import (
     arr,
     instant,
+    listed,
     load_json,
     obj,
     opt_obj,
@@ -26,6 +28,36 @@ from hindsight.sources.reading import (
     req,
     text,
 )
+from hindsight.sources.webhook import (
+    Delivery,
+    Refusal,
+    Secrets,
+    Webhook,
+    mac,
+    matches_any,
+    mismatch,
+    missing,
+)
+
+SIGNATURE = "X-PagerDuty-Signature"
+
+
+def verify(delivery: Delivery, secrets: Secrets) -> None:
+    """`X-PagerDuty-Signature: v1=hex(HMAC(secret, body)),v1=…`: one entry per secret active
+    at PagerDuty, any of which may match any of ours (rotation on either side)."""
+    given = delivery.headers.get(SIGNATURE.lower())
+    if not given:
+        raise missing(SIGNATURE, delivery.source)
+    entries = [part.strip() for part in given.split(",") if part.strip().startswith("v1=")]
+    if not entries:
+        raise Refusal(
+            401,
+            "X-PagerDuty-Signature has no v1= entry",
+            fix="send the signature header exactly as PagerDuty does",
+        )
+    if not matches_any(["v1=" + mac(secret, delivery.body) for secret in secrets.values], entries):
+        raise mismatch(SIGNATURE, delivery.source)
+
 
 _WEBHOOK_TYPE = re.compile(r"(incident|service)(\.[a-z_]+)+")
 
@@ -85,7 +117,7 @@ def _fact(incident: str, action: str, at: dt.datetime) -> str:
 
 def _actor(ref: dict[str, Any]) -> Actor | None:
     summary = ref.get("summary")
-    if not isinstance(summary, str) or not summary:
+    if not isinstance(summary, str) or not summary or summary.isspace():
         return None
     kind = str(ref.get("type", ""))
     return Actor(summary, is_bot=not kind.startswith("user"))
@@ -93,7 +125,7 @@ def _actor(ref: dict[str, Any]) -> Actor | None:
 
 def _service(data: dict[str, Any]) -> tuple[str, ...]:
     service = data.get("service")
-    if isinstance(service, dict) and isinstance(service.get("summary"), str):
+    if isinstance(service, dict) and isinstance(service.get("summary"), str) and service["summary"]:
         return (service["summary"],)
     return ()
 
@@ -153,7 +185,7 @@ def _webhook_detail(event_type: str, data: dict[str, Any], name: str) -> str:
         who = opt_text(user, "summary", name, "event.data.user") or "a responder"
         return who + (f" ({message})" if message else "")
     if event_type in ("incident.reassigned", "incident.escalated"):
-        people = [a.get("summary") for a in data.get("assignees") or [] if isinstance(a, dict)]
+        people = [a.get("summary") for a in listed(data.get("assignees")) if isinstance(a, dict)]
         return ", ".join(p for p in people if isinstance(p, str))
     return ""
 
@@ -209,6 +241,11 @@ def parse_log_entries(name: str, payload: dict[str, Any]) -> tuple[Event, ...]:
 
 class PagerDutySource:
     name = "pagerduty"
+    webhook = Webhook(
+        summary="PagerDuty v3 webhook (X-PagerDuty-Signature, any v1= entry)",
+        verify=verify,
+        id_headers=("x-webhook-id", "x-request-id"),  # repeated on every retry
+    )
 
     def detect(self, name: str, data: bytes) -> bool:
         return b'"log_entries"' in data or (b'"event_type"' in data and b'"occurred_at"' in data)
@@ -224,3 +261,6 @@ class PagerDutySource:
             where=name,
             field="event",
         )
+
+    def correlation_keys(self, payload: bytes, events: Sequence[Event]) -> frozenset[str]:
+        return subject_keys(events)  # the PagerDuty incident id

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Mapping
+import sys
+from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hindsight.core.events import UTC
+from hindsight.core.events import UTC, Event
 from hindsight.sources.base import MAX_PAYLOAD_BYTES, SourceError
 
 _RFC3339 = re.compile(
@@ -26,10 +27,12 @@ GO_ZERO_TIME = "0001-01-01T00:00:00Z"
 
 
 def load_json(name: str, data: bytes) -> Any:
-    """The parsed JSON of a payload, or a `SourceError` saying where it broke."""
+    """The parsed JSON of a payload, or a `SourceError` saying what broke and where: invalid
+    or truncated JSON, an integer too long to convert, nesting too deep, and text no store
+    can keep (NUL, a lone surrogate)."""
     check_size(name, data)
     try:
-        return json.loads(data.decode("utf-8"))
+        value = json.loads(data.decode("utf-8"))
     except UnicodeDecodeError as error:
         raise SourceError(f"not UTF-8 text (byte {error.start})", where=name) from None
     except json.JSONDecodeError as error:
@@ -40,8 +43,107 @@ def load_json(name: str, data: bytes) -> Any:
         raise SourceError(
             f"{what}: {error.msg} at line {error.lineno} column {error.colno}", where=name
         ) from None
+    except ValueError:  # the interpreter's limit on int(str): no tool sends such numbers
+        raise SourceError(_long_number(data), where=name) from None
     except RecursionError:
         raise SourceError("JSON nested too deeply", where=name) from None
+    if _UNSTORABLE_ESCAPE.search(data):  # only then can a decoded string hold one
+        check_strings(value, name)
+    return value
+
+
+def _long_number(data: bytes) -> str:
+    limit = sys.get_int_max_str_digits()
+    found = re.search(rb"\d{%d,}" % (limit + 1), data)
+    where = ""
+    if found is not None:
+        line = data.count(b"\n", 0, found.start()) + 1
+        column = found.start() - (data.rfind(b"\n", 0, found.start()) + 1) + 1
+        where = f" at line {line} column {column}"
+    return f"a number with more than {limit:,} digits{where}: not a value any tool sends"
+
+
+# `\u0000` and `\uD800`-`\uDFFF` escapes: the only ways strict JSON in UTF-8 spells NUL or a
+# surrogate (raw NUL is invalid JSON, raw surrogates are invalid UTF-8).
+_UNSTORABLE_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def unstorable(value: str) -> str | None:
+    """Why `value` cannot be stored as text (a NUL, a lone surrogate), or None."""
+    if "\x00" in value:
+        return "contains a NUL character (U+0000)"
+    if not value.isascii():
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError as error:
+            return f"contains a lone surrogate (U+{ord(value[error.start]):04X}), not text"
+    return None
+
+
+# The longest value a store keeps in each bounded event field (the events table's widths), and
+# in a correlation key. Longer is no tool's evidence: refused, never cut (a key cut short
+# could merge two events).
+FIELD_LIMITS = {"key": 500, "source": 40, "actor": 200, "subject": 500, "fact": 500}
+KEY_LIMIT = 500
+
+
+def check_events(name: str, events: Sequence[Event], keys: Sequence[str] = ()) -> None:
+    """A `SourceError` for the first event holding text no store can keep (a NUL, a lone
+    surrogate, more characters than its field holds), or a correlation key too long. Payload
+    text is checked where it is decoded; this is the last look at everything an event
+    carries (its name, what an adapter composed) before it is stored."""
+    for event in events:
+        actor = event.actor.name if event.actor else None
+        fields: dict[str, str | None] = {
+            "key": event.key,
+            "source": event.source,
+            "text": event.text,
+            "actor": actor,
+            "link": event.link,
+            "raw": event.raw,
+            "subject": event.subject,
+            "fact": event.fact,
+        }
+        for i, named in enumerate((*event.services, *event.refs)):
+            fields[f"services/refs[{i}]"] = named
+        for label, value in fields.items():
+            if not value:
+                continue
+            problem = unstorable(value)
+            limit = FIELD_LIMITS.get(label)
+            if problem is None and limit is not None and len(value) > limit:
+                problem = f"is {len(value):,} characters long; at most {limit} are kept"
+            if problem:
+                raw = event.raw
+                raise SourceError(
+                    f"event {label} {problem}", where=raw if raw and not unstorable(raw) else name
+                )
+    for key in keys:
+        if len(key) > KEY_LIMIT:
+            raise SourceError(
+                f"correlation key is {len(key):,} characters long; at most {KEY_LIMIT} are kept",
+                where=name,
+            )
+
+
+def check_strings(value: Any, name: str, path: str = "") -> None:
+    """A `SourceError` naming the first string (key or value) in a decoded JSON value that
+    cannot be stored. Iterative: the value may be as deep as the decoder allows."""
+    stack: list[tuple[str, Any]] = [(path, value)]
+    while stack:
+        where, item = stack.pop()
+        if isinstance(item, str):
+            problem = unstorable(item)
+            if problem:
+                raise SourceError(problem, where=name, field=where or None)
+        elif isinstance(item, dict):
+            for key, child in reversed(item.items()):
+                problem = unstorable(key)
+                if problem:
+                    raise SourceError(f"a key {problem}", where=name, field=where or None)
+                stack.append((_join(where, key), child))
+        elif isinstance(item, list):
+            stack.extend((f"{where}[{i}]", child) for i, child in reversed(list(enumerate(item))))
 
 
 def check_size(name: str, data: bytes, limit: int = MAX_PAYLOAD_BYTES) -> None:
@@ -93,6 +195,11 @@ def opt_text(mapping: Mapping[str, Any], key: str, name: str, path: str) -> str 
     return value
 
 
+def listed(value: Any) -> list[Any]:
+    """An optional array whose items the caller filters: anything else reads as empty."""
+    return value if isinstance(value, list) else []
+
+
 def opt_obj(mapping: Mapping[str, Any], key: str, name: str, path: str) -> dict[str, Any]:
     value = mapping.get(key)
     return {} if value is None else obj(value, name, _join(path, key))
@@ -137,9 +244,9 @@ def instant(value: Any, name: str, path: str) -> dt.datetime:
         local = dt.datetime(
             int(y), int(mo), int(d), int(h), int(mi), int(s), micro, tzinfo=dt.timezone(offset)
         )
-    except ValueError as error:
+        return local.astimezone(UTC)  # overflows for a time at the very ends of the calendar
+    except (ValueError, OverflowError) as error:
         raise SourceError(f"{value!r}: {error}", where=name, field=path) from None
-    return local.astimezone(UTC)
 
 
 def end_instant(value: Any, name: str, path: str) -> dt.datetime | None:
@@ -176,13 +283,17 @@ def slack_ts(value: Any, name: str, path: str) -> dt.datetime:
     return _from_micros(int(whole) * 1_000_000 + int(frac.ljust(6, "0")), value, name, path)
 
 
+_UNIX_ZERO = dt.datetime(1970, 1, 1, tzinfo=UTC)
+_MICROS_MIN = (_EPOCH_MIN - _UNIX_ZERO) // dt.timedelta(microseconds=1)
+_MICROS_MAX = (_EPOCH_MAX - _UNIX_ZERO) // dt.timedelta(microseconds=1)
+
+
 def _from_micros(micros: int, original: object, name: str, path: str) -> dt.datetime:
-    at = dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(microseconds=micros)
-    if not _EPOCH_MIN <= at < _EPOCH_MAX:
-        raise SourceError(
-            f"{original!r} is {at.year}, outside 2000-2199: wrong unit?", where=name, field=path
-        )
-    return at
+    # Checked as an integer first: a time past year 9999 is no datetime at all.
+    if not _MICROS_MIN <= micros < _MICROS_MAX:
+        shown = repr(original) if len(repr(original)) <= 40 else f"{repr(original)[:37]}..."
+        raise SourceError(f"{shown} is outside 2000-2199 (wrong unit?)", where=name, field=path)
+    return _UNIX_ZERO + dt.timedelta(microseconds=micros)
 
 
 def pointer(name: str, *parts: object) -> str:

@@ -12,16 +12,17 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from hindsight.core.events import Actor, Event, EventKind
 from hindsight.sources import slack_text
-from hindsight.sources.base import MAX_PAYLOAD_BYTES, SourceError
+from hindsight.sources.base import MAX_PAYLOAD_BYTES, NO_KEYS, SourceError
 from hindsight.sources.reading import (
     arr,
     check_size,
     epoch,
+    listed,
     load_json,
     obj,
     opt_obj,
@@ -31,6 +32,51 @@ from hindsight.sources.reading import (
     slack_ts,
     text,
 )
+from hindsight.sources.webhook import (
+    Delivery,
+    Payload,
+    Refusal,
+    Reply,
+    Secrets,
+    Webhook,
+    mac,
+    matches_any,
+    mismatch,
+    missing,
+    within_window,
+)
+
+SIGNATURE = "X-Slack-Signature"
+TIMESTAMP = "X-Slack-Request-Timestamp"
+
+
+def verify(delivery: Delivery, secrets: Secrets) -> None:
+    """`X-Slack-Signature: v0=hex(HMAC(secret, "v0:" + ts + ":" + body))`, with
+    `X-Slack-Request-Timestamp` within the replay window of the server's clock."""
+    given = delivery.headers.get(SIGNATURE.lower())
+    if not given:
+        raise missing(SIGNATURE, delivery.source)
+    stamp = within_window(
+        delivery.headers.get(TIMESTAMP.lower()), TIMESTAMP, delivery, secrets.replay_window_s
+    )
+    base = b"v0:" + stamp.encode() + b":" + delivery.body
+    if not matches_any(["v0=" + mac(secret, base) for secret in secrets.values], [given.strip()]):
+        raise mismatch(SIGNATURE, delivery.source)
+
+
+def prepare(delivery: Delivery) -> Reply | Payload:
+    """Answer `url_verification` (sent when the app's request URL is set) with its challenge;
+    anything else is a payload for the parser."""
+    if b'"url_verification"' not in delivery.body:  # cheap: most deliveries are messages
+        return Payload(delivery.body)
+    body = load_json("challenge", delivery.body)
+    if isinstance(body, dict) and body.get("type") == "url_verification":
+        answer = body.get("challenge")
+        if not isinstance(answer, str) or not answer:
+            raise Refusal(422, "url_verification without a challenge", fix="send Slack's challenge")
+        return Reply({"challenge": answer})
+    return Payload(delivery.body)
+
 
 # Housekeeping, not evidence: who joined, who left, what the channel is called.
 NOISE_SUBTYPES = frozenset(
@@ -76,6 +122,7 @@ class _Users:
 
     def actor(self, message: dict[str, Any]) -> Actor | None:
         user = message.get("user")
+        user = user if isinstance(user, str) else None  # a hostile body may put anything here
         profile = message.get("user_profile") or message.get("bot_profile") or {}
         is_bot = bool(
             message.get("bot_id") or message.get("subtype") == "bot_message" or user in self.bots
@@ -86,7 +133,7 @@ class _Users:
             or message.get("username")
             or user
         )
-        return Actor(str(name), is_bot=is_bot) if name else None
+        return Actor(str(name), is_bot=is_bot) if name and not str(name).isspace() else None
 
 
 def _profile_name(profile: Any) -> str | None:
@@ -112,7 +159,7 @@ def message_event(
 ) -> Event | None:
     """One Slack message as an event, or None for housekeeping noise."""
     subtype = message.get("subtype")
-    if subtype in NOISE_SUBTYPES:
+    if isinstance(subtype, str) and subtype in NOISE_SUBTYPES:
         return None
     ts = text(message, "ts", name, path)
     at = slack_ts(ts, name, f"{path}.ts")
@@ -122,10 +169,10 @@ def message_event(
     rendered = slack_text.render(body, users.names)
     extra = [
         f"[{a.get('fallback') or a.get('title') or a.get('text')}]"
-        for a in message.get("attachments") or []
+        for a in listed(message.get("attachments"))
         if isinstance(a, dict) and (a.get("fallback") or a.get("title") or a.get("text"))
     ]
-    files = list(message.get("files") or []) + ([message["file"]] if message.get("file") else [])
+    files = listed(message.get("files")) + ([message["file"]] if message.get("file") else [])
     extra += [
         f"[file: {f.get('title') or f.get('name')}]"
         for f in files
@@ -153,6 +200,11 @@ def message_event(
 
 class SlackSource:
     name = "slack"
+    webhook = Webhook(
+        summary="Slack Events API (v0 signature, 5-minute window; answers url_verification)",
+        verify=verify,
+        prepare=prepare,
+    )
 
     def detect(self, name: str, data: bytes) -> bool:
         if data[:4] == b"PK\x03\x04":
@@ -203,6 +255,9 @@ class SlackSource:
             fidelity=fidelity,
         )
         return () if found is None else (found,)
+
+    def correlation_keys(self, payload: bytes, events: Sequence[Event]) -> frozenset[str]:
+        return NO_KEYS  # a channel belongs to an incident only when the delivery says so
 
     def parse_export(self, name: str, files: Mapping[str, bytes]) -> tuple[Event, ...]:
         prefix = _export_root(name, files)

@@ -1,5 +1,11 @@
-"""POST /hooks/{source}: deliveries from the team's tools, authenticated per source on the raw
-bytes (`hindsight.api.signatures`), stored durably before they are acknowledged.
+"""POST /hooks/{source}: deliveries from the team's tools, one generic route per registered
+source with a webhook part (`hindsight.sources.SOURCES`, `Source.webhook`), stored durably
+before they are acknowledged.
+
+The source says everything particular: the content types it sends, how it signs (verified on
+the raw bytes, `hindsight.api.signatures`), its pre-steps (Slack's `url_verification`,
+GitHub's `ping` and event filter) and how its payload parses. This module only adapts HTTP to
+that: rate limit, body, verdict, metrics, problem documents.
 
 200 `stored` means the events are committed; the incident's milestone columns follow within
 about a second (at once for any read: see `AppContext.uow`). A re-delivery (same bytes, or
@@ -12,12 +18,11 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
-import json
+import re
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from functools import partial
 from typing import Annotated, Any, Literal
-from urllib.parse import parse_qs
 
 from anyio import to_thread
 from fastapi import APIRouter, Query, Request
@@ -26,21 +31,21 @@ from fastapi.responses import JSONResponse
 from hindsight.api.context import AppContext, client_address, get_context
 from hindsight.api.problems import PROBLEM_SCHEMA, Problem
 from hindsight.api.schemas import DeliveryOut
-from hindsight.api.signatures import Delivery, verify
+from hindsight.api.signatures import problem, verify
 from hindsight.core.errors import UserError
 from hindsight.services.errors import NotFoundError
 from hindsight.services.ingest import IngestResult, Parsed, ingest_parsed, parse
-from hindsight.sources import SourceError
+from hindsight.sources import SourceError, Webhook, webhooks
+from hindsight.sources.webhook import Delivery, Refusal, Reply
 
 router = APIRouter(prefix="/hooks", tags=["webhooks"], responses={"default": PROBLEM_SCHEMA})
-JSON_TYPES = ("application/json",)
-TYPES: dict[str, tuple[str, ...]] = {
-    "github": ("application/json", "application/x-www-form-urlencoded"),
-    "generic": ("application/json", "application/x-ndjson", "application/jsonl", "text/csv"),
-}
-GITHUB_EVENTS = ("push", "deployment", "deployment_status")
 Incident = Annotated[
-    str | None, Query(max_length=120, description="Pin the delivery to this incident")
+    str | None,
+    Query(
+        max_length=120,
+        pattern=r"^[^\x00-\x1f\x7f]+$",  # no control characters: no store keeps a NUL
+        description="Pin the delivery to this incident",
+    ),
 ]
 _BODY = {
     "requestBody": {
@@ -48,22 +53,19 @@ _BODY = {
         "content": {"application/json": {"schema": {"type": "object"}}},
     }
 }
+# What a delivery id from a header may be made of: it becomes part of a stored name.
+_DELIVERY_ID = re.compile(r"[A-Za-z0-9._:@+=-]{1,100}")
 
 
-def _delivery_name(source: str, request: Request, body: bytes) -> str:
-    for header in ("x-github-delivery", "x-webhook-id", "x-request-id"):
-        value = request.headers.get(header)
-        if value and len(value) <= 100:
+def _delivery_name(source: str, webhook: Webhook, delivery: Delivery) -> str:
+    for header in webhook.id_headers:
+        value = delivery.headers.get(header)
+        if value and _DELIVERY_ID.fullmatch(value):
             return f"hooks/{source}/{value}"
-    return f"hooks/{source}/{hashlib.sha256(body).hexdigest()[:16]}"
+    return f"hooks/{source}/{hashlib.sha256(delivery.body).hexdigest()[:16]}"
 
 
-async def _receive(
-    request: Request,
-    source: str,
-    incident: str | None,
-    before_ingest: Callable[[bytes, str], Awaitable[JSONResponse | bytes]] | None = None,
-) -> Any:
+async def _receive(request: Request, source: str, webhook: Webhook, incident: str | None) -> Any:
     context = get_context(request)
     metrics = context.metrics
     client = client_address(request)
@@ -78,17 +80,18 @@ async def _receive(
         )
     body = await request.body()
     headers = {k.lower(): v for k, v in request.headers.items()}
+    delivery = Delivery(source, body, headers, context.clock())
     try:
-        verify(context.settings, Delivery(source, body, headers, context.clock()))
-    except Problem as problem:
-        if problem.status in (401, 403):
+        verify(context.settings, webhook, delivery)
+    except Problem as refused:
+        if refused.status in (401, 403):
             context.limiter.failed(client)
             metrics.deliveries.labels(source, "unauthorized").inc()
         else:
             metrics.deliveries.labels(source, "refused").inc()
         raise
-    kind = headers.get("content-type", "").split(";")[0].strip().lower()
-    allowed = TYPES.get(source, JSON_TYPES)
+    kind = delivery.content_type
+    allowed = webhook.content_types
     if kind not in allowed:
         metrics.deliveries.labels(source, "invalid").inc()
         raise Problem(
@@ -99,16 +102,35 @@ async def _receive(
     if not body.strip():
         metrics.deliveries.labels(source, "invalid").inc()
         raise Problem(400, "the delivery body is empty", fix="send the payload the tool produces")
-    if before_ingest is not None:
-        handled = await before_ingest(body, kind)
-        if isinstance(handled, JSONResponse):
-            metrics.deliveries.labels(source, "handled").inc()
-            return handled
-        body = handled
-    name = _delivery_name(source, request, body)
-    if source == "generic":
-        name += ".csv" if kind == "text/csv" else ".jsonl"
-    return await _store(context, source, body, name, incident)
+    try:
+        prepared = webhook.prepare(delivery)
+    except Refusal as refusal:
+        metrics.deliveries.labels(source, "invalid").inc()
+        raise problem(refusal) from None
+    except SourceError as error:
+        metrics.deliveries.labels(source, "invalid").inc()
+        raise _not_a_payload(source, error) from None
+    if isinstance(prepared, Reply):
+        metrics.deliveries.labels(source, "handled").inc()
+        return JSONResponse(prepared.body)
+    name = _delivery_name(source, webhook, delivery) + prepared.suffix
+    return await _store(context, source, prepared.body, name, incident)
+
+
+def _not_a_payload(source: str, error: SourceError, name: str = "") -> Problem:
+    """422 naming what is wrong and where in the body (a field, a line, a JSON pointer)."""
+    within = error.file[len(name) :] if name and error.file.startswith(name) else ""
+    if within.startswith(":") and within[1:].isdigit():
+        where = f" (line {within[1:]})"
+    elif within.startswith(("#", ":")):
+        where = f" (at {within[1:]})"
+    else:
+        where = ""
+    return Problem(
+        422,
+        f"not a {source} payload{where}: {error.what}",
+        fix=error.fix or f"send the body exactly as {source} produces it",
+    )
 
 
 async def _store(
@@ -139,11 +161,7 @@ async def _store(
         raise
     except SourceError as error:
         metrics.deliveries.labels(source, "invalid").inc()
-        raise Problem(
-            422,
-            f"not a {source} payload: {error.what}",
-            fix=error.fix or f"send the body exactly as {source} produces it",
-        ) from None
+        raise _not_a_payload(source, error, name) from None
     except UserError as error:
         metrics.deliveries.labels(source, "unplaced").inc()
         raise Problem(
@@ -190,66 +208,15 @@ def _store_alone(
     return result
 
 
-def _route(source: str, summary: str) -> Callable[..., Any]:
+def _route(source: str, webhook: Webhook) -> Callable[..., Any]:
     async def receive(request: Request, incident: Incident = None) -> Any:
-        return await _receive(request, source, incident)
+        return await _receive(request, source, webhook, incident)
 
     receive.__name__ = f"hook_{source}"
     return router.post(
-        f"/{source}", response_model=DeliveryOut, summary=summary, openapi_extra=_BODY
+        f"/{source}", response_model=DeliveryOut, summary=webhook.summary, openapi_extra=_BODY
     )(receive)
 
 
-_route("alertmanager", "Alertmanager webhook_config (Authorization: Bearer token)")
-_route("grafana", "Grafana webhook contact point (optional HMAC signature)")
-_route("pagerduty", "PagerDuty v3 webhook (X-PagerDuty-Signature, any v1= entry)")
-_route("opsgenie", "Opsgenie outgoing webhook (X-Incident-Token)")
-_route("generic", "Any tool: JSON Lines or CSV events (Authorization: Bearer token)")
-
-
-@router.post(
-    "/slack",
-    response_model=DeliveryOut,
-    summary="Slack Events API (v0 signature, 5-minute window; answers url_verification)",
-    openapi_extra=_BODY,
-)
-async def hook_slack(request: Request, incident: Incident = None) -> Any:
-    async def challenge(body: bytes, kind: str) -> JSONResponse | bytes:
-        try:
-            parsed = json.loads(body)
-        except ValueError:
-            return body  # the source's parser names the problem
-        if isinstance(parsed, dict) and parsed.get("type") == "url_verification":
-            answer = parsed.get("challenge")
-            if not isinstance(answer, str) or not answer:
-                raise Problem(
-                    422, "url_verification without a challenge", fix="send Slack's challenge"
-                )
-            return JSONResponse({"challenge": answer})
-        return body
-
-    return await _receive(request, "slack", incident, challenge)
-
-
-@router.post(
-    "/github",
-    response_model=DeliveryOut,
-    summary="GitHub push / deployment / deployment_status (X-Hub-Signature-256)",
-    openapi_extra=_BODY,
-)
-async def hook_github(request: Request, incident: Incident = None) -> Any:
-    event = request.headers.get("x-github-event", "")
-
-    async def select(body: bytes, kind: str) -> JSONResponse | bytes:
-        if event == "ping":
-            return JSONResponse({"status": "pong"})
-        if event and event not in GITHUB_EVENTS:
-            return JSONResponse({"status": "ignored", "event": event})
-        if kind == "application/x-www-form-urlencoded":
-            found = parse_qs(body.decode("utf-8", "replace")).get("payload")
-            if not found:
-                raise Problem(422, "the form has no payload field", fix="send GitHub's form")
-            return found[0].encode("utf-8")
-        return body
-
-    return await _receive(request, "github", incident, select)
+for _name, _webhook in webhooks().items():
+    _route(_name, _webhook)
