@@ -35,8 +35,14 @@ from hindsight.api.signatures import problem, verify
 from hindsight.core.errors import UserError
 from hindsight.services.errors import NotFoundError
 from hindsight.services.ingest import IngestResult, Parsed, ingest_parsed, parse
-from hindsight.sources import SourceError, Webhook, webhooks
-from hindsight.sources.webhook import Delivery, Refusal, Reply
+from hindsight.services.webhooks import (
+    Delivery,
+    Refusal,
+    Reply,
+    SourceError,
+    Webhook,
+    webhooks,
+)
 
 router = APIRouter(prefix="/hooks", tags=["webhooks"], responses={"default": PROBLEM_SCHEMA})
 Incident = Annotated[
