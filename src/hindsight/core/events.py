@@ -18,6 +18,11 @@ from typing import Any
 
 UTC = dt.UTC
 
+# The longest text each field of an event may hold, and a correlation key: what the store's
+# columns are sized by, and what the sources refuse beyond (one home for both).
+FIELD_LIMITS: dict[str, int] = {"key": 500, "source": 40, "actor": 200, "subject": 500, "fact": 500}
+KEY_LIMIT = 500
+
 
 class EventKind(StrEnum):
     CHANGE = "change"  # a commit, merge or config change reaching a branch

@@ -19,9 +19,9 @@ from typing import Any
 
 import orjson
 
-from hindsight.core.events import Actor, Event, EventKind, format_instant
+from hindsight.core.events import FIELD_LIMITS, Actor, Event, EventKind, format_instant
 from hindsight.sources.base import NO_KEYS, SourceError
-from hindsight.sources.reading import FIELD_LIMITS, check_size, check_strings, epoch, instant
+from hindsight.sources.reading import check_size, check_strings, epoch, instant
 from hindsight.sources.webhook import BEARER, Delivery, Payload, Reply, Webhook
 
 CSV = "text/csv"

@@ -13,7 +13,7 @@ import sys
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from hindsight.core.events import UTC, Event
+from hindsight.core.events import FIELD_LIMITS, KEY_LIMIT, UTC, Event
 from hindsight.sources.base import MAX_PAYLOAD_BYTES, SourceError
 
 _RFC3339 = re.compile(
@@ -83,8 +83,6 @@ def unstorable(value: str) -> str | None:
 # The longest value a store keeps in each bounded event field (the events table's widths), and
 # in a correlation key. Longer is no tool's evidence: refused, never cut (a key cut short
 # could merge two events).
-FIELD_LIMITS = {"key": 500, "source": 40, "actor": 200, "subject": 500, "fact": 500}
-KEY_LIMIT = 500
 
 
 def check_events(name: str, events: Sequence[Event], keys: Sequence[str] = ()) -> None:

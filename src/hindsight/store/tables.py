@@ -25,6 +25,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.types import TypeDecorator
 
+from hindsight.core.events import FIELD_LIMITS, KEY_LIMIT
+
 UTC = dt.UTC
 
 metadata = MetaData(
@@ -114,7 +116,7 @@ incidents = Table(
 incident_keys = Table(
     "incident_keys",
     metadata,
-    Column("key", String(500), primary_key=True),
+    Column("key", String(KEY_LIMIT), primary_key=True),
     Column(
         "incident_id",
         Integer,
@@ -149,19 +151,19 @@ events = Table(
     Column("id", BigId, primary_key=True, autoincrement=True),
     Column("incident_id", Integer, ForeignKey("incidents.id", ondelete="CASCADE"), nullable=False),
     Column("payload_id", BigId, ForeignKey("payloads.id", ondelete="SET NULL"), nullable=True),
-    Column("key", String(500), nullable=False),
+    Column("key", String(FIELD_LIMITS["key"]), nullable=False),
     Column("at", UTCDateTime, nullable=False),
-    Column("source", String(40), nullable=False),
+    Column("source", String(FIELD_LIMITS["source"]), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("text", Text, nullable=False),
-    Column("actor", String(200), nullable=True),
+    Column("actor", String(FIELD_LIMITS["actor"]), nullable=True),
     Column("actor_is_bot", Boolean, nullable=False),
     Column("services", JSON, nullable=False),
     Column("link", Text, nullable=True),
     Column("raw", Text, nullable=True),
     Column("refs", JSON, nullable=False),
-    Column("subject", String(500), nullable=True),
-    Column("fact", String(500), nullable=True),
+    Column("subject", String(FIELD_LIMITS["subject"]), nullable=True),
+    Column("fact", String(FIELD_LIMITS["fact"]), nullable=True),
     Column("fidelity", Integer, nullable=False),
     UniqueConstraint("incident_id", "key"),
     Index(None, "incident_id", "at"),
