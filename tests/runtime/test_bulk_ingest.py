@@ -145,3 +145,25 @@ def test_the_batch_events_equal_the_whole_file_parsed_at_once(uow: UnitOfWork) -
     with uow:
         stored = set(uow.events.for_incident(result.incident.id))
     assert stored == set(get_source("generic").parse("w.jsonl", data))
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "words"),
+    [("text", "x\\u0000y", "NUL"), ("actor", "a" * 300, "at most 200")],
+)
+def test_a_line_no_store_can_keep_is_refused(
+    uow: UnitOfWork, field: str, value: str, words: str
+) -> None:
+    """A NUL escaped in JSON, or a field longer than the store keeps: refused as the webhooks
+    refuse it (a `SourceError`, never a database error), and nothing stored."""
+    good = (
+        b'{"time": "2026-03-14T14:00:00Z", "kind": "alert-firing", "text": "ok", "service": "a"}\n'
+    )
+    bad = (
+        '{"time": "2026-03-14T14:01:00Z", "kind": "note", "text": "t", "service": "a", '
+        f'"{field}": "{value}"}}\n'
+    ).encode()
+    with pytest.raises(SourceError, match=words):
+        ingest_lines(uow, "generic", read_blocks(io.BytesIO(good + bad)), name="x.jsonl", workers=0)
+    with uow:
+        assert uow.events.count() == 0

@@ -29,7 +29,7 @@ from hindsight.runtime.process_map import default_workers, ordered_map
 from hindsight.services import correlation
 from hindsight.services.correlation import Detection
 from hindsight.services.incidents import find_incident
-from hindsight.services.ingest import DEFAULT_WINDOW, commit_evidence, digest
+from hindsight.services.ingest import DEFAULT_WINDOW, check_events, commit_evidence, digest
 from hindsight.services.timelines import refresh_milestones
 from hindsight.sources import Source, get_source
 from hindsight.sources.generic import GenericSource
@@ -110,10 +110,12 @@ def parse_chunk(chunk: Chunk) -> Parts:
     adapter = chunk.source
     with no_cycle_collection():
         found = adapter.parse(chunk.name, chunk.data, first_line=chunk.first_line)
+        keys = tuple(correlation.correlation_keys(adapter.name, chunk.data, found))
+        check_events(chunk.name, found, keys)  # what no store keeps, refused as the webhook does
         values = stored_values(found, chunk.backend)
     return Parts(
         digest=digest(adapter.name, chunk.data),
-        keys=tuple(correlation.correlation_keys(adapter.name, chunk.data, found)),
+        keys=keys,
         detection=correlation.detection(found),
         values=values,
     )

@@ -26,7 +26,7 @@ from hindsight.services.correlation import Detection
 from hindsight.services.incidents import find_incident, new_incident_in
 from hindsight.services.timelines import refresh_milestones
 from hindsight.sources import Source, get_source
-from hindsight.sources.reading import check_events
+from hindsight.sources.reading import check_events as check_events  # also for bulk ingest
 from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
