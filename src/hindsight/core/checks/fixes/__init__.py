@@ -1,7 +1,7 @@
 """Safe fixes: `hindsight lint --fix` rewrites only what cannot change the meaning.
 
 Header labels and canonical values, header field order, the action table's column labels and
-Type values, 24-hour timestamps, and missing section headings (inserted empty). Prose is never
+Type values' case, 24-hour timestamps, and missing section headings (inserted empty). Prose is never
 touched: every edit replaces whole header, table or timestamp lines, or inserts headings.
 A rule whose findings a fix resolves says so with `fixable = True`; `FIXED_CODES` is the list
 of those codes the fixers emit, and a test holds the two equal.
@@ -20,7 +20,7 @@ from hindsight.core.document.model import Document
 from hindsight.core.document.parse import parse
 
 # The rule codes the fixers resolve; "FMT" marks a normalisation no rule reports.
-FIXED_CODES = ("AC005", "ST003", "ST005")
+FIXED_CODES = ("ST003", "ST005")
 COSMETIC = "FMT"
 _PASSES = 4  # each pass re-parses; a fix never enables another more than a couple of times
 

@@ -1,4 +1,7 @@
-"""The action-item table: column labels the template's way, Type values canonical.
+"""The action-item table: column labels the template's way, Type values in lower case.
+
+A type written as a noun ("Detection") is left for AC005 to report: mapping it would also
+silence rules that count types (AC008), and a fix removes only findings of fixable rules.
 
 A table is rewritten (re-padded, every cell's text kept) only when it is clearly the action
 table: at least two of Owner / Type / Due / Tracking are recognised by their labels.
@@ -15,24 +18,12 @@ from hindsight.core.document.render import render_table
 from hindsight.core.document.template import ACTION_COLUMNS, ACTION_TYPES, SectionKind
 
 _TITLES = {column.casefold(): column for column in ACTION_COLUMNS}
-# Nouns and adjectives of the four types: one type each, so mapping them guesses nothing.
-TYPE_SPELLINGS: dict[str, str] = {
-    "prevention": "prevent",
-    "preventive": "prevent",
-    "preventative": "prevent",
-    "detection": "detect",
-    "mitigation": "mitigate",
-}
 
 
-def canonical_type(cell: str) -> tuple[str, str] | None:
-    """(canonical type, rule code) when `cell` spells one type another way, else None."""
+def canonical_type(cell: str) -> str | None:
+    """The type in the template's spelling when `cell` writes it otherwise ("Detect")."""
     word = cell.strip().casefold()
-    if word in ACTION_TYPES:
-        return (word, "FMT") if word != cell.strip() else None
-    if word in TYPE_SPELLINGS:
-        return TYPE_SPELLINGS[word], "AC005"
-    return None
+    return word if word in ACTION_TYPES and word != cell.strip() else None
 
 
 def _named_role(cell: str) -> str | None:
@@ -56,7 +47,6 @@ def _fixed(table: Table) -> Edit | None:
     if len(named) < 2 or len(set(named.values())) != len(named):
         return None
     header = tuple(_TITLES[named[i]] if i in named else cell for i, cell in enumerate(table.header))
-    codes = {"FMT"}
     type_column = next((i for i, role in named.items() if role == "type"), None)
     rows: list[tuple[str, ...]] = []
     for row in table.rows:
@@ -64,13 +54,11 @@ def _fixed(table: Table) -> Edit | None:
         if type_column is not None and type_column < len(cells):
             found = canonical_type(cells[type_column])
             if found is not None:
-                cells[type_column] = found[0]
-                codes.add(found[1])
+                cells[type_column] = found
         rows.append(tuple(cells))
     fixed = Table(header, tuple(rows), table.align)
     if fixed == table:
         return None
     assert table.span is not None
-    code = "AC005" if "AC005" in codes else "FMT"
     text = render_table(fixed)
-    return Edit(table.span.start, table.span.end, tuple(text.split("\n")), code, "action table")
+    return Edit(table.span.start, table.span.end, tuple(text.split("\n")), "FMT", "action table")

@@ -206,7 +206,6 @@ class ActionType(_Column):
     name = "action-type"
     summary = "An action's type is not prevent, detect, mitigate or process"
     role, column = "type", "Type"
-    fixable = True
 
     def problem(self, ctx: Context, value: str) -> str | None:
         if value.strip("*_ `").casefold() in ACTION_TYPES:
