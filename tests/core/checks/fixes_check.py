@@ -8,6 +8,7 @@ from collections import Counter
 from pathlib import Path
 
 from bench.corpus import lost_lines
+
 from hindsight.core.checks import all_rules, lint
 from hindsight.core.checks.fixes import fix
 from hindsight.core.document import parse
