@@ -49,9 +49,9 @@ def table_cells(text: str) -> Counter[str]:
         if isinstance(block, Table):
             for row in block.rows:
                 for index, cell in enumerate(row):
-                    if id(block) in actions and index < len(block.header):
-                        if block.header[index].strip().casefold() in ("type", "category"):
-                            continue
+                    typed = index < len(block.header) and block.header[index].strip().casefold()
+                    if id(block) in actions and typed in ("type", "category"):
+                        continue
                     out[cell.strip()] += 1
     return out
 
