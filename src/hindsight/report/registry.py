@@ -41,9 +41,11 @@ def format_names() -> tuple[str, ...]:
 
 
 def get_format(name: str) -> Formatter:
-    _load()
+    if name in _BUILT_IN and name not in _FORMATS:
+        importlib.import_module(f"hindsight.report.{name}")  # only the one asked for
     found = _FORMATS.get(name)
     if found is None:
+        _load()
         raise UserError(
             f"unknown output format {name!r}", fix=f"use one of: {', '.join(format_names())}"
         )
