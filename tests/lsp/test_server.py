@@ -203,3 +203,14 @@ async def test_completion_of_header_values_types_and_services(
     items = await _complete(client, path, header + 2, type_at)
     assert [i.label for i in items] == ["prevent", "detect", "mitigate", "process"]
     assert await _complete(client, path, header + 2, 3) == []  # the Owner cell: nothing
+
+
+@pytest.mark.asyncio
+async def test_the_team_config_applies(client: LanguageClient, tmp_path: Path) -> None:
+    (tmp_path / "hindsight.toml").write_text('[lint]\nignore = ["ST005"]\n', encoding="utf-8")
+    found = await _open(client, tmp_path / "pm.md", _disordered())
+    assert not [d for d in found if d.code == "ST005"]  # reported without the config
+    (tmp_path / "hindsight.toml").write_text('[lint]\nignore = ["ZZ999"]\n', encoding="utf-8")
+    after = await _change(client, tmp_path / "pm.md", _disordered(), 2)
+    assert "hindsight.toml is not valid" in after[0].message  # said, not silently ignored
+    assert [d for d in after if d.code == "ST005"]  # the defaults apply meanwhile
