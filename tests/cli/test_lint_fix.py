@@ -56,3 +56,14 @@ def test_fix_follows_config(tmp_path: Path) -> None:
     (tmp_path / "hindsight.toml").write_text('[lint]\nignore = ["ST005"]\n', encoding="utf-8")
     runner.invoke(app, ["lint", "--fix", str(path)])
     assert path.read_text("utf-8") == _disordered()  # an ignored rule is not fixed either
+
+
+def test_rules_listing_says_which_are_fixable() -> None:
+    import json
+
+    listing = json.loads(runner.invoke(app, ["rules", "--format", "json"]).output)
+    fixable = {r["code"] for r in listing if r["fixable"]}
+    assert fixable == {"ST003", "ST005"}
+    page = runner.invoke(app, ["rules", "explain", "ST005"]).output
+    assert "- Fixable: yes" in page
+    assert "- Fixable: no" in runner.invoke(app, ["rules", "explain", "BL001"]).output
