@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import difflib
 import json
 import sys
 from pathlib import Path
@@ -14,8 +13,6 @@ from hindsight.cli import console
 from hindsight.cli.console import handle_errors
 from hindsight.config import ConfigSource, config_at, find_config, load_options
 from hindsight.core.checks import LintOptions, Severity, all_rules, get_rule, lint
-from hindsight.core.checks.docs import pages, rule_page
-from hindsight.core.checks.fixes import fix as safe_fix
 from hindsight.core.checks.options import FAIL_ON
 from hindsight.core.document import parse
 from hindsight.core.errors import InputError, UserError
@@ -120,6 +117,8 @@ def lint_command(
             failed_inputs += 1
             continue
         if fix:
+            from hindsight.core.checks.fixes import fix as safe_fix  # only when asked: start-up
+
             fixed = safe_fix(text, options).text
             if fixed != text:
                 changed += 1
@@ -147,6 +146,8 @@ def lint_command(
 
 
 def _diff(path: Path, before: str, after: str) -> str:
+    import difflib
+
     return "".join(
         difflib.unified_diff(
             before.splitlines(keepends=True),
@@ -202,6 +203,8 @@ def rules_list(
 
 
 def _write_docs(folder: Path, check: bool) -> None:
+    from hindsight.core.checks.docs import pages
+
     expected = pages()
     stale = [
         name
@@ -230,6 +233,8 @@ def _write_docs(folder: Path, check: bool) -> None:
 @handle_errors
 def explain(code: str = typer.Argument(..., help="A rule code or name, e.g. AC001.")) -> None:
     """Explain one rule: what it checks, why, an example and what to write instead."""
+    from hindsight.core.checks.docs import rule_page
+
     rule = get_rule(code)
     if rule is None:
         raise UserError(f"no rule {code!r}", fix="see `hindsight rules` for the list")
