@@ -1,12 +1,16 @@
 """Finding and reading lint settings: `hindsight.toml` (`[lint]`) or `pyproject.toml`
 (`[tool.hindsight.lint]`), whichever is nearest above the file being checked.
 
+The same file may say where postmortems live (`[files] folder`, `name`) and, when a team keeps
+one, its service catalog (`[services.<name>]` tables: only the names are read here).
+
 Reading files lives here, outside the core; validation is `core.checks.build_options`, so a
 bad setting is reported with the file, the key, the value and what is allowed.
 """
 
 from __future__ import annotations
 
+import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,6 +67,72 @@ def load_options(source: ConfigSource | None) -> LintOptions:
                 fix=f"write [{source.table}]",
             )
     return build_options(data, source=str(source.path), prefix=source.table)
+
+
+def _table(source: ConfigSource, name: str) -> dict[str, Any]:
+    """The `[name]` table beside the lint table (`[tool.hindsight.name]` in pyproject.toml)."""
+    data: Any = _read(source.path)
+    path = [*source.table.split(".")[:-1], name]
+    for key in path:
+        data = data.get(key, {}) if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            raise ConfigError(
+                f"{'.'.join(path)} is not a table",
+                where=str(source.path),
+                fix=f"write [{'.'.join(path)}]",
+            )
+    table: dict[str, Any] = data
+    return table
+
+
+@dataclass(frozen=True)
+class FilesConfig:
+    """Where `hindsight new` writes: a folder (relative to the config file) and a file name
+    pattern with `{date}` (YYYY-MM-DD) and `{slug}` (the title, lower-case, hyphenated)."""
+
+    folder: Path | None = None
+    name: str = "{date}-{slug}.md"
+
+
+_NAME_FIELDS = frozenset({"date", "slug"})
+
+
+def load_files(source: ConfigSource | None) -> FilesConfig:
+    if source is None:
+        return FilesConfig()
+    table = _table(source, "files")
+    where = f"{source.path} [{'.'.join([*source.table.split('.')[:-1], 'files'])}]"
+    unknown = sorted(set(table) - {"folder", "name"})
+    if unknown:
+        raise ConfigError(f"unknown key {unknown[0]!r}", where=where, fix="use folder or name")
+    folder, name = table.get("folder"), table.get("name", FilesConfig.name)
+    if folder is not None and (not isinstance(folder, str) or not folder.strip()):
+        raise ConfigError("folder must be a non-empty string", where=where, fix='folder = "pm"')
+    if not isinstance(name, str) or not name.endswith((".md", ".markdown")) or "/" in name:
+        raise ConfigError(
+            f"name {name!r} must be a file name ending in .md",
+            where=where,
+            fix='name = "{date}-{slug}.md"',
+        )
+    try:
+        fields = {f for _, f, _, _ in string.Formatter().parse(name) if f is not None}
+    except ValueError:
+        raise ConfigError(f"name {name!r} has unbalanced braces", where=where) from None
+    if not fields <= _NAME_FIELDS:
+        raise ConfigError(
+            f"name {name!r} uses {', '.join(sorted(fields - _NAME_FIELDS))}",
+            where=where,
+            fix="use only {date} and {slug}",
+        )
+    base = source.path.parent
+    return FilesConfig(base / folder if folder is not None else None, name)
+
+
+def load_services(source: ConfigSource | None) -> tuple[str, ...]:
+    """The service catalog's names (`[services.checkout-api]` …); empty when there is none."""
+    if source is None:
+        return ()
+    return tuple(sorted(k for k, v in _table(source, "services").items() if isinstance(v, dict)))
 
 
 def config_at(path: Path) -> ConfigSource:

@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from typer.testing import CliRunner
 
 from hindsight.cli.app import app
@@ -134,3 +135,38 @@ def test_fmt_takes_folders(tmp_path: Path) -> None:
 def test_show_on_a_folder_says_so(tmp_path: Path) -> None:
     result = runner.invoke(app, ["show", str(tmp_path)])
     assert result.exit_code == 2 and "is a folder" in result.output
+
+
+def test_new_writes_into_the_configured_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "hindsight.toml").write_text(
+        '[files]\nfolder = "postmortems"\nname = "{date}-{slug}.md"\n', encoding="utf-8"
+    )
+    inside = tmp_path / "deep" / "er"
+    inside.mkdir(parents=True)
+    monkeypatch.chdir(inside)  # the config is found above the working directory
+    result = CliRunner().invoke(app, ["new", "Checkout broke!", "--date", "2026-03-14"])
+    assert result.exit_code == 0, result.output
+    written = tmp_path / "postmortems" / "2026-03-14-checkout-broke.md"
+    assert written.is_file() and written.read_text("utf-8").startswith("# Postmortem: Checkout")
+    again = CliRunner().invoke(app, ["new", "Checkout broke!", "--date", "2026-03-14"])
+    assert again.exit_code == 2  # never overwrites
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ('[files]\nname = "{date}-{title}.md"\n', "uses title"),
+        ('[files]\nname = "{date}.txt"\n', "ending in .md"),
+        ("[files]\nfolder = 3\n", "folder must be"),
+        ('[files]\nfloder = "x"\n', "unknown key 'floder'"),
+    ],
+)
+def test_files_config_is_validated(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, table: str, message: str
+) -> None:
+    (tmp_path / "hindsight.toml").write_text(table, encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(app, ["new", "x", "--date", "2026-03-14"])
+    assert result.exit_code == 2 and message in result.output

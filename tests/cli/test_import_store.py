@@ -105,3 +105,29 @@ def test_analyze_without_a_path_reads_the_store(
     assert store_data["services"][0]["name"] == folder_data["services"][0]["name"]
     recent, _ = run("analyze", "--format", "json", "--since", "2025-01-01")
     assert json.loads(recent)["since"] == "2025-01-01"
+
+
+def test_export_all_then_import_changes_nothing(store: str, tmp_path: Path) -> None:
+    run("import", str(FIXTURES), "--into-store")
+    out_dir = tmp_path / "OUT"
+    _, err = run("export", "--all", "--format", "md", str(out_dir))
+    files = sorted(out_dir.glob("*.md"))
+    assert len(files) == COUNT and f"{COUNT} postmortems, {COUNT} written" in err
+    listed, _ = run("incident", "list")
+    assert all(f.stem in listed for f in files)  # named by incident slug
+    shown, _ = run("postmortem", "show", files[0].stem)
+    assert shown.rstrip("\n") == files[0].read_text("utf-8").rstrip("\n")
+    before, _ = run("incident", "list")
+    out, err = run("import", str(out_dir), "--into-store")
+    assert f"0 imported, {COUNT} already in the store, 0 failed" in err
+    assert run("incident", "list")[0] == before
+    _, again = run("export", "--all", "--format", "md", str(out_dir))
+    assert f"{COUNT} postmortems, 0 written" in again  # nothing to rewrite either
+    # An edit in the folder goes back as the postmortem's next version.
+    edited = files[0].read_text("utf-8").replace("## Summary\n", "## Summary\n\nEdited.\n", 1)
+    files[0].write_text(edited, encoding="utf-8")
+    out, err = run("import", str(out_dir), "--into-store")
+    assert f"postmortem of {files[0].stem} updated (v2)" in out and ", 1 updated" in err
+    history, _ = run("postmortem", "history", files[0].stem)
+    assert "v2" in history
+    assert run("incident", "list")[0].count("\n") == before.count("\n")

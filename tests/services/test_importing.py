@@ -82,3 +82,19 @@ def test_a_failing_document_rolls_back_alone(uow: UnitOfWork) -> None:
     assert incident_count(uow) == 2
     with uow:
         assert uow.payloads.find(bad.digest) is None
+
+
+def test_exported_files_round_trip(uow: UnitOfWork) -> None:
+    from hindsight.services.exporting import export_all_markdown
+
+    store_imports(uow, fixtures(), author="ana")
+    exported = export_all_markdown(uow)
+    assert len(exported) == len(fixtures())
+    again = store_imports(uow, [prepare(f"OUT/{s}.md", md) for s, md in exported], author="bo")
+    assert [(s.created, s.updated, s.error) for s in again] == [(False, None, None)] * len(again)
+    assert incident_count(uow) == len(exported)
+    slug, markdown = exported[0]
+    edited = store_import(uow, prepare(f"{slug}.md", markdown + "\nOne more line.\n"), author="bo")
+    assert edited.updated == 2 and not edited.created
+    assert get_postmortem(uow, slug).markdown.endswith("One more line.\n")
+    assert incident_count(uow) == len(exported)

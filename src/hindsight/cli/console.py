@@ -6,19 +6,41 @@ import sys
 import traceback
 from collections.abc import Callable
 from functools import wraps
-from typing import ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
-from rich.console import Console
 
 from hindsight.core.errors import UserError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    out: Console
+    err: Console
 
 EXIT_OK = 0  # clean
 EXIT_FINDINGS = 1  # findings at or above the threshold, or `--check` found changes
 EXIT_ERROR = 2  # usage, input or configuration error
 
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+# `out` and `err` are made on first use: importing Rich costs a command that prints nothing
+# through it (`hindsight lint` writes its report directly) a noticeable part of its start.
+_consoles: dict[str, Any] = {}
+
+
+def _console(name: str) -> Console:
+    if name not in _consoles:
+        from rich.console import Console
+
+        _consoles[name] = Console(stderr=name == "err", highlight=False, soft_wrap=True)
+    found: Console = _consoles[name]
+    return found
+
+
+def __getattr__(name: str) -> Any:
+    if name in ("out", "err"):
+        return _console(name)
+    raise AttributeError(name)
+
 
 _debug = {"on": False}
 
@@ -42,7 +64,9 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
         except UserError as error:
             if _debug["on"]:
                 traceback.print_exc()
-            err.print(f"[bold red]error:[/] {error.message}", markup=True, highlight=False)
+            _console("err").print(
+                f"[bold red]error:[/] {error.message}", markup=True, highlight=False
+            )
             raise typer.Exit(EXIT_ERROR) from None
         except Exception as error:  # a bug: say so plainly, details under --debug
             if _debug["on"]:

@@ -11,6 +11,7 @@ import typer
 
 from hindsight.cli import console
 from hindsight.cli.console import handle_errors
+from hindsight.config import FilesConfig, find_config, load_files
 from hindsight.core.document import parse, render
 from hindsight.core.document.blank import blank_postmortem
 from hindsight.core.document.serialize import to_dict
@@ -35,13 +36,23 @@ def _slug(text: str) -> str:
     return "-".join(part for part in cleaned.split("-") if part)[:60] or "postmortem"
 
 
+def default_path(files: FilesConfig, when: dt.date, title: str) -> Path:
+    """Where `new` writes without -o: the configured folder and file name pattern."""
+    name = files.name.format(date=when.isoformat(), slug=_slug(title))
+    return (files.folder / name) if files.folder is not None else Path(name)
+
+
 @handle_errors
 def new(
     title: str = typer.Argument(..., help="One-line description of what happened."),
     severity: str | None = typer.Option(None, "--severity", help="SEV-1, SEV-2 or SEV-3."),
     date: str | None = typer.Option(None, "--date", help="Date of the incident, YYYY-MM-DD."),
     output: Path | None = typer.Option(
-        None, "-o", "--output", help="File to write (default: DATE-title.md here)."
+        None,
+        "-o",
+        "--output",
+        help="File to write (default: [files] folder and name of hindsight.toml, else "
+        "DATE-title.md here).",
     ),
 ) -> None:
     """Write a fresh postmortem from the template. Never overwrites a file."""
@@ -54,7 +65,7 @@ def new(
                 f"--date {date!r} is not a date", fix="write it as YYYY-MM-DD, e.g. 2026-03-14"
             ) from None
     document = blank_postmortem(title, severity=severity, date=when)
-    path = output or Path(f"{when.isoformat()}-{_slug(title)}.md")
+    path = output or default_path(load_files(find_config(Path.cwd())), when, title)
     atomic_write(path, render(document), overwrite=False)
     console.out.print(f"wrote {path}")
 

@@ -155,11 +155,14 @@ def _into_store(paths: Sequence[Path]) -> None:
     for result in results:
         console.out.print(result.describe(), markup=False)
     created = sum(r.created for r in results)
+    updated = sum(r.updated is not None for r in results)
     errors = sum(r.error is not None for r in results)
     failed = errors + len(unread)
-    already = len(results) - created - errors
+    already = len(results) - created - errors - updated
     console.err.print(
-        f"{created} imported, {already} already in the store, {failed} failed", markup=False
+        f"{created} imported, {already} already in the store, {failed} failed"
+        + (f", {updated} updated" if updated else ""),
+        markup=False,
     )
     if failed:
         raise typer.Exit(EXIT_ERROR)

@@ -13,7 +13,6 @@ from hindsight.cli import console
 from hindsight.cli.console import handle_errors
 from hindsight.config import ConfigSource, config_at, find_config, load_options
 from hindsight.core.checks import LintOptions, Severity, all_rules, get_rule, lint
-from hindsight.core.checks.docs import pages, rule_page
 from hindsight.core.checks.options import FAIL_ON
 from hindsight.core.document import parse
 from hindsight.core.errors import InputError, UserError
@@ -70,7 +69,7 @@ def _merge(
 def lint_command(
     paths: list[Path] = typer.Argument(..., help="Markdown postmortems, or folders of them."),
     format: str = typer.Option(
-        "text", "--format", "-f", help="Output format: text, json, sarif or github."
+        "text", "--format", "-f", help="Output format: text, json, sarif, github, gitlab or junit."
     ),
     fail_on: str | None = typer.Option(
         None,
@@ -85,8 +84,16 @@ def lint_command(
     config: Path | None = typer.Option(None, "--config", help="Use this config file."),
     no_config: bool = typer.Option(False, "--no-config", help="Ignore config files."),
     color: bool | None = typer.Option(None, "--color/--no-color", help="Colour the text output."),
+    fix: bool = typer.Option(
+        False, "--fix", help="Apply the safe fixes (they never touch prose), then report the rest."
+    ),
+    diff: bool = typer.Option(
+        False, "--diff", help="With --fix: change nothing, print the fixes as a diff."
+    ),
 ) -> None:
     """Check postmortems against the blameless method. Exit 0 clean, 1 findings, 2 errors."""
+    if diff and not fix:
+        raise UserError("--diff needs --fix", fix="run `hindsight lint --fix --diff FILE`")
     formatter = get_format(format)
     files = collect(paths)
     if not files:
@@ -95,6 +102,7 @@ def lint_command(
     cache: dict[ConfigSource | None, LintOptions] = {}
     results: list[FileResult] = []
     failed_inputs = 0
+    changed = 0
     threshold: Severity | None = Severity.ERROR
     for path in files:
         source = None if no_config else explicit or find_config(path)
@@ -108,7 +116,26 @@ def lint_command(
             console.err.print(f"error: {error.message}", markup=False)
             failed_inputs += 1
             continue
-        results.append(FileResult(str(path), lint(parse(text), options)))
+        if fix:
+            from hindsight.core.checks.fixes import fix as safe_fix  # only when asked: start-up
+
+            fixed = safe_fix(text, options).text
+            if fixed != text:
+                changed += 1
+                if diff:
+                    sys.stdout.write(_diff(path, text, fixed))
+                    continue
+                atomic_write(path, fixed)
+                console.err.print(f"fixed {path}", markup=False)
+                text = fixed
+            elif diff:
+                continue
+        document = parse(text)
+        results.append(FileResult(str(path), lint(document, options), document))
+    if diff:
+        if failed_inputs:
+            raise typer.Exit(console.EXIT_ERROR)
+        raise typer.Exit(console.EXIT_FINDINGS if changed else console.EXIT_OK)
     use_color = sys.stdout.isatty() if color is None else color
     sys.stdout.write(formatter(results, use_color and format == "text"))
     sys.stdout.flush()
@@ -116,6 +143,19 @@ def lint_command(
         raise typer.Exit(console.EXIT_ERROR)
     if any(r.result.fails(threshold) for r in results):
         raise typer.Exit(console.EXIT_FINDINGS)
+
+
+def _diff(path: Path, before: str, after: str) -> str:
+    import difflib
+
+    return "".join(
+        difflib.unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            fromfile=str(path),
+            tofile=f"{path} (fixed)",
+        )
+    )
 
 
 rules_app = typer.Typer(
@@ -149,6 +189,7 @@ def rules_list(
                 "severity": r.severity.value,
                 "confidence": r.confidence,
                 "summary": r.summary,
+                "fixable": r.fixable,
                 "options": {o.name: o.default for o in r.options},
             }
             for r in all_rules()
@@ -162,6 +203,8 @@ def rules_list(
 
 
 def _write_docs(folder: Path, check: bool) -> None:
+    from hindsight.core.checks.docs import pages
+
     expected = pages()
     stale = [
         name
@@ -190,6 +233,8 @@ def _write_docs(folder: Path, check: bool) -> None:
 @handle_errors
 def explain(code: str = typer.Argument(..., help="A rule code or name, e.g. AC001.")) -> None:
     """Explain one rule: what it checks, why, an example and what to write instead."""
+    from hindsight.core.checks.docs import rule_page
+
     rule = get_rule(code)
     if rule is None:
         raise UserError(f"no rule {code!r}", fix="see `hindsight rules` for the list")

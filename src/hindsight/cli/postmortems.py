@@ -14,8 +14,9 @@ from hindsight.cli import console
 from hindsight.cli.console import handle_errors
 from hindsight.cli.store_session import session
 from hindsight.core.errors import UserError
+from hindsight.fileio import atomic_write
 from hindsight.services.errors import ConflictError, NotFoundError
-from hindsight.services.exporting import export_json, export_markdown
+from hindsight.services.exporting import export_all_markdown, export_json, export_markdown
 from hindsight.services.postmortems import (
     get_postmortem,
     postmortem_history,
@@ -109,13 +110,23 @@ def history(
 
 @handle_errors
 def export(
-    incident: str = typer.Argument(..., help="Incident id or slug."),
+    incident: str = typer.Argument(
+        ..., help="Incident id or slug; with --all, the folder to write."
+    ),
     format: str = typer.Option("md", "--format", help="md or json."),
     output: Path | None = typer.Option(None, "-o", "--output", help="Write to this file."),
+    all_: bool = typer.Option(
+        False,
+        "--all",
+        help="Every postmortem as FOLDER/<incident slug>.md (import the folder to sync back).",
+    ),
 ) -> None:
     """An incident out of the store: the postmortem as Markdown, or everything as JSON."""
     if format not in ("md", "json"):
         raise UserError(f"unknown format {format!r}", where="--format", fix="use md or json")
+    if all_:
+        _export_all(Path(incident), format)
+        return
     with session() as s:
         if format == "md":
             text = export_markdown(s.uow, incident)
@@ -126,6 +137,23 @@ def export(
     else:
         output.write_text(text, encoding="utf-8")
         console.err.print(f"wrote {output}", markup=False)
+
+
+def _export_all(folder: Path, format: str) -> None:
+    if format != "md":
+        raise UserError("--all writes Markdown files", where="--format", fix="use --format md")
+    if folder.exists() and not folder.is_dir():
+        raise UserError("not a folder", where=str(folder), fix="name a folder to write into")
+    with session() as s:
+        documents = export_all_markdown(s.uow)
+    written = 0
+    for slug, markdown in documents:
+        path = folder / f"{slug}.md"
+        if path.is_file() and path.read_text("utf-8") == markdown:
+            continue
+        atomic_write(path, markdown)
+        written += 1
+    console.err.print(f"{len(documents)} postmortems, {written} written to {folder}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

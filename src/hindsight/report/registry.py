@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from hindsight.core.checks import LintResult
+from hindsight.core.document.model import Document
 from hindsight.core.errors import UserError
 
 
@@ -16,12 +17,14 @@ class FileResult:
 
     path: str
     result: LintResult
+    # The parsed text, when the caller has it: formats that locate findings by section use it.
+    document: Document | None = None
 
 
 Formatter = Callable[[Sequence[FileResult], bool], str]  # (files, color) → output text
 
 _FORMATS: dict[str, Formatter] = {}
-_BUILT_IN = ("text", "json", "sarif", "github")
+_BUILT_IN = ("text", "json", "sarif", "github", "gitlab", "junit")
 
 
 def register_format(name: str) -> Callable[[Formatter], Formatter]:
@@ -38,9 +41,11 @@ def format_names() -> tuple[str, ...]:
 
 
 def get_format(name: str) -> Formatter:
-    _load()
+    if name in _BUILT_IN and name not in _FORMATS:
+        importlib.import_module(f"hindsight.report.{name}")  # only the one asked for
     found = _FORMATS.get(name)
     if found is None:
+        _load()
         raise UserError(
             f"unknown output format {name!r}", fix=f"use one of: {', '.join(format_names())}"
         )

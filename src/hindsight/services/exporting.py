@@ -22,6 +22,22 @@ def export_markdown(uow: UnitOfWork, ref: int | str) -> str:
         return postmortem.markdown if postmortem else template_for(incident)
 
 
+def export_all_markdown(uow: UnitOfWork, *, page: int = 500) -> list[tuple[str, str]]:
+    """(incident slug, postmortem Markdown) for every incident that has a postmortem, oldest
+    first: what `hindsight export --all --format md` writes as `<slug>.md` files."""
+    out: list[tuple[str, str]] = []
+    with uow:
+        offset = 0
+        while batch := uow.incidents.recent(limit=page, offset=offset):
+            for incident in batch:
+                postmortem = uow.postmortems.for_incident(incident.id)
+                if postmortem is not None:
+                    out.append((incident.slug, postmortem.markdown))
+            offset += page
+    out.reverse()
+    return out
+
+
 def export_json(uow: UnitOfWork, ref: int | str) -> dict[str, Any]:
     """The incident, its milestones, every event, the postmortem, its history and actions."""
     with uow:

@@ -29,7 +29,7 @@ from hindsight.core.errors import UserError
 from hindsight.core.events import UTC, Event, EventKind
 from hindsight.core.importing import ImportResult, Milestones, TimedEvent, import_text
 from hindsight.services.incidents import find_incident, new_incident_in
-from hindsight.services.postmortems import new_postmortem_in
+from hindsight.services.postmortems import new_postmortem_in, update_postmortem
 from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
@@ -51,6 +51,7 @@ class StoredImport:
     name: str
     incident: Incident | None  # None when the document failed to store
     created: bool = False  # False: imported before (or failed)
+    updated: int | None = None  # the new version, when the file is an exported postmortem
     events: int = 0
     error: str | None = None
 
@@ -58,6 +59,8 @@ class StoredImport:
         if self.error is not None:
             return f"{self.name}: not stored: {self.error}"
         assert self.incident is not None
+        if self.updated is not None:
+            return f"{self.name}: postmortem of {self.incident.slug} updated (v{self.updated})"
         if not self.created:
             return f"{self.name}: already imported: nothing changed (incident {self.incident.slug})"
         return (
@@ -74,8 +77,28 @@ def prepare(name: str, text: str) -> Prepared:
     return Prepared(name, text, import_text(text, name=PurePath(name).name), digest(text))
 
 
+def _exported(uow: UnitOfWork, prepared: Prepared, *, author: str) -> StoredImport | None:
+    """A file `hindsight export --all` wrote (`<incident slug>.md`) is that incident's
+    postmortem: the same text changes nothing, an edited one is saved as its next version."""
+    stem = PurePath(prepared.name).stem
+    with uow:
+        incident = uow.incidents.by_slug(stem)
+        current = uow.postmortems.for_incident(incident.id) if incident is not None else None
+    if incident is None or current is None:
+        return None
+    if current.markdown == prepared.text:
+        return StoredImport(prepared.name, incident)
+    saved = update_postmortem(
+        uow, incident.id, prepared.text, expected_version=current.version, author=author
+    )
+    return StoredImport(prepared.name, incident, updated=saved.version)
+
+
 def store_import(uow: UnitOfWork, prepared: Prepared, *, author: str) -> StoredImport:
     """Store one imported document as an incident with its postmortem; idempotent."""
+    exported = _exported(uow, prepared, author=author)
+    if exported is not None:
+        return exported
     with uow:
         seen = uow.payloads.find(prepared.digest)
         if seen is not None:

@@ -25,6 +25,12 @@ def rule_page(rule: type[Rule]) -> str:
         f"- Default severity: {rule.severity.value}"
         + (" (a warning while the document is a Draft)" if rule.completeness else ""),
         f"- Confidence: {rule.confidence:g}",
+        "- Fixable: "
+        + (
+            "yes, `hindsight lint --fix` resolves it without changing the meaning"
+            if rule.fixable
+            else "no"
+        ),
     ]
     for title in DOC_SECTIONS:
         lines += ["", f"## {title}", "", sections[title]]
@@ -54,11 +60,15 @@ def index_page() -> str:
         rules = [r for r in all_rules() if r.family() == family]
         if not rules:
             continue
-        lines += ["", f"## {title} ({family})", "", "| Code | Name | Severity | Summary |"]
-        lines.append("| --- | --- | --- | --- |")
+        lines += ["", f"## {title} ({family})", ""]
+        lines.append("| Code | Name | Severity | Fixable | Summary |")
+        lines.append("| --- | --- | --- | --- | --- |")
         for rule in rules:
             link = f"[{rule.code}]({rule.code}.md)"
-            lines.append(f"| {link} | {rule.name} | {rule.severity.value} | {rule.summary} |")
+            fixable = "yes" if rule.fixable else ""
+            lines.append(
+                f"| {link} | {rule.name} | {rule.severity.value} | {fixable} | {rule.summary} |"
+            )
     return "\n".join(lines) + "\n"
 
 

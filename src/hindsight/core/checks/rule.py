@@ -81,6 +81,8 @@ class Rule:
     options: ClassVar[tuple[Option, ...]] = ()
     # True for rules whose findings the runner itself produces (unused suppressions).
     runner_reported: ClassVar[bool] = False
+    # True when `hindsight lint --fix` resolves the rule's findings without changing meaning.
+    fixable: ClassVar[bool] = False
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         raise NotImplementedError

@@ -129,6 +129,7 @@ class MissingSection(Rule):
     name = "missing-section"
     summary = "A required section is missing"
     completeness = True
+    fixable = True
     options = (Option("sections", tuple(s.title for s in SECTIONS), "Sections that are required."),)
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
@@ -194,6 +195,7 @@ class FieldOrder(Rule):
     name = "field-order"
     summary = "Header fields are out of template order"
     severity = Severity.WARNING
+    fixable = True
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         previous: tuple[int, str] | None = None
