@@ -145,6 +145,24 @@ _SENTENCE = re.compile(r"[^.!?;|\n]+(?:[.!?;|\n]+|$)")
 _SELF = frozenset(["i", "i'm", "i’m", "i've", "i’ve", "me", "my", "myself", "mine"])
 
 
+# Every frame needs one of these words in the text; most prose has none, so one C-level
+# search skips it (a root cause or a why answer, where any causal action counts, is not
+# skipped).
+_TRIGGER = re.compile(
+    "|".join(
+        [
+            _MARKER.pattern,
+            JUDGEMENT.pattern,
+            _NEGATED.pattern,
+            r"\b(?:forg[eo]t|fail|neglect|mistake|fault|error|"
+            + "|".join(sorted(v[:5] for v in FAULT_VERBS | _FAULT_ADVERBS))
+            + ")",
+        ]
+    ),
+    re.IGNORECASE,
+)
+
+
 @dataclass(frozen=True)
 class Blame:
     """A named person made the cause or the fault by one clause."""
@@ -177,6 +195,8 @@ def blames(text: str, known_keys: frozenset[str], *, strict: bool = False) -> It
 
     `strict`: the text is a cause by its place (a root cause, a why answer), so any causal
     action of a person counts, not only one the clause calls faulty."""
+    if not strict and not _TRIGGER.search(text):
+        return
     for sentence_match in _SENTENCE.finditer(text):
         sentence = sentence_match.group(0)
         if not re.search(r"[A-Z@_]", sentence):
