@@ -120,7 +120,7 @@ _MARKER = re.compile(
     re.IGNORECASE,
 )
 _REMEDIAL = re.compile(
-    r"\b(?:fix\w*|roll(?:ed|s|ing)?\s+(?:it\s+|\w+\s+)?back|rollback|revert\w*|mitigat\w*|"
+    r"\b(?:(?:hot)?fix\w*|roll(?:ed|s|ing)?\s+(?:it\s+|\w+\s+)?back|rollback|revert\w*|mitigat\w*|"
     r"restor\w*|recover\w*|resolv\w*)\b",
     re.IGNORECASE,
 )

@@ -417,9 +417,13 @@ _PARTICIPLE = re.compile(
 _NEGATION = re.compile(
     r"\b(?:not|no|never|nor|neither|without|nobody|no\s+one|rather\s+than|instead\s+of|avoid\w*|"
     r"beyond|far\s+from|less\s+about|isn't|wasn't|aren't|weren't|don't|doesn't|didn't|"
+    # a mention of the word rather than a use: "calling it human error", "words like …"
+    r"call(?:ing|ed|s)?\s+(?:it|this|that|them)|the\s+(?:phrase|term|word|label)|"
+    r"(?:words?|terms?|phrases?|labels?)\s+like|"
     r"isn’t|wasn’t|don’t|doesn’t|didn’t)\b",
     re.IGNORECASE,
 )
+_NOBODY_AFTER = re.compile(r"\s+(?:no\s+one|no-one|nobody)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[.;:!?,()\[\]—–|]|\s-\s|\bbut\b|\n\s*\n", re.IGNORECASE)
 _NEGATION_WORDS = 6
 
@@ -462,6 +466,8 @@ def is_rejected(text: str, start: int, end: int) -> bool:
     clause = pieces[-1] if pieces else before
     words = clause.split()[-_NEGATION_WORDS:]
     if _NEGATION.search(" ".join(words)):
+        return True
+    if _NOBODY_AFTER.match(text, end):  # "we blamed no one"
         return True
     return _quoted(text, start, end)
 
