@@ -17,20 +17,7 @@ from importlib import resources
 
 from hindsight.core.checks.text import words
 
-# Verbs that make their subject the cause of something ("Alice deployed", "Bob forgot").
-CAUSAL_VERBS = frozenset(
-    words(
-        """
-    deployed pushed merged forgot missed broke caused ran deleted dropped changed
-    misconfigured introduced overlooked ignored approved typed executed removed shipped
-    committed released triggered disabled skipped neglected failed botched mistyped forgot
-    overwrote misread accidentally mistakenly wrongly erroneously applied rolled updated
-    upgraded wiped truncated
-    """
-    )
-)
-
-# Names the census list lacks (it is US-centred); always recognised when capitalised.
+# Names the census list lacks (it is US-centred), recognised when capitalised.
 GIVEN_NAMES = frozenset(
     words(
         """
@@ -94,13 +81,7 @@ _NOT_PEOPLE = frozenset(
 _LEADING = frozenset(
     words("because when then and but so after since while if as meanwhile later also the")
 )
-_MENTION = re.compile(r"(?<![\w@/.])@([A-Za-z0-9][A-Za-z0-9_-]{1,38})\b")
 _WORD = r"[A-ZÀ-Þ][a-zà-ÿ]+(?:[-'][A-Z][a-zà-ÿ]+)?"
-_SUBJECT_VERB = re.compile(
-    rf"(?P<subject>{_WORD}(?:\s+{_WORD})?|@[A-Za-z0-9][A-Za-z0-9_-]+)"
-    r"\s+(?:(?:accidentally|mistakenly|then|also|had|has|never|just)\s+)?"
-    r"(?P<verb>[a-z]+)\b"
-)
 _SPLIT = re.compile(r"\s*(?:,|;|/|&|\band\b|\+)\s*")
 # A person: an @handle, a username introduced as one, or one to three capitalised words.
 _PERSON = re.compile(
@@ -114,15 +95,6 @@ _VERB_AFTER = re.compile(
     r"was|wasn['’]t|were|had|made|set|put|left|sent|and\s+[A-Z@])\b"
 )
 _POSSESSIVE = re.compile(r"['’]s?\b")
-
-
-@dataclass(frozen=True)
-class Mention:
-    name: str
-    start: int
-    end: int
-    verb: str | None
-    confidence: float
 
 
 @dataclass(frozen=True)
@@ -173,8 +145,9 @@ def people_in(text: str, known_keys: frozenset[str]) -> Iterator[Person]:
     names = given_names()
     for match in _PERSON.finditer(text):
         end = match.end()
-        possessive = bool(_POSSESSIVE.match(text, end))
-        after = _POSSESSIVE.match(text, end).end() if possessive else end  # type: ignore[union-attr]
+        owned = _POSSESSIVE.match(text, end)
+        possessive = owned is not None
+        after = owned.end() if owned else end
         if match.group("handle"):
             name = "@" + match.group("handle")
             yield Person(name, match.start(), after, "handle", 0.9, possessive)
@@ -207,58 +180,3 @@ def _sentence_start(text: str, start: int) -> bool:
 def is_role(words_before: list[str]) -> bool:
     """True when the last words name a role ("the on-call engineer"), not a person."""
     return bool(words_before) and words_before[-1].casefold().strip(",.") in ROLE_NOUNS
-
-
-def mentions(text: str) -> Iterator[Mention]:
-    for match in _MENTION.finditer(text):
-        yield Mention("@" + match.group(1), match.start(), match.end(), None, 0.9)
-
-
-def causal_subjects(text: str, known_keys: frozenset[str]) -> Iterator[Mention]:
-    """People as the subject of a causal verb: "Alice deployed …", "@bob forgot …".
-
-    `known_keys` are the casefolded names of the header's people."""
-    names = given_names()
-    for match in _SUBJECT_VERB.finditer(text):
-        verb = match.group("verb")
-        if verb not in CAUSAL_VERBS:
-            continue
-        subject = match.group("subject")
-        start = match.start("subject")
-        first_word, _, rest = subject.partition(" ")
-        if rest and first_word.casefold() in _LEADING:  # "Because Bob merged it"
-            subject, start = rest, start + len(first_word) + 1
-        key = subject.casefold()
-        first = key.split()[0]
-        if subject.startswith("@"):
-            confidence = 0.9
-        elif key in known_keys or first in known_keys:
-            confidence = 0.95
-        elif first in names and first not in _NOT_PEOPLE:
-            confidence = 0.75
-        else:
-            continue
-        yield Mention(subject, start, match.end("subject"), verb, confidence)
-
-
-def named(text: str, known: frozenset[str]) -> Iterator[Mention]:
-    """Any mention of a header person (full or first name, as capitalised) as a whole word."""
-    if not known:
-        return
-    pattern = _known_pattern(known)
-    for match in pattern.finditer(text):
-        yield Mention(match.group(0), match.start(), match.end(), None, 0.85)
-
-
-_PATTERNS: dict[frozenset[str], re.Pattern[str]] = {}
-
-
-def _known_pattern(known: frozenset[str]) -> re.Pattern[str]:
-    found = _PATTERNS.get(known)
-    if found is None:
-        names = sorted(known, key=len, reverse=True)
-        found = re.compile(r"\b(?:" + "|".join(re.escape(n) for n in names) + r")\b")
-        if len(_PATTERNS) > 256:
-            _PATTERNS.clear()
-        _PATTERNS[known] = found
-    return found

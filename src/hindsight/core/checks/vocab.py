@@ -554,5 +554,8 @@ def vocabulary(
 ) -> Vocabulary:
     """The terms of `kind`: built-ins plus `extra`, minus `disabled` (any case)."""
     off = {_normal(d) for d in disabled}
+    for root in JUDGEMENT_ROOTS:  # switching a judgement off switches its family off
+        if root in off:
+            off.update(family(root))
     chosen = [t for t in (*extra, *DEFAULT_TERMS) if t.kind == kind and _normal(t.term) not in off]
     return Vocabulary(chosen)
