@@ -173,6 +173,7 @@ class Blame:
     sentence: str
     sentence_start: int
     confidence: float
+    group: tuple[int, int]  # where the people acting together are, in the text
 
 
 def lemma_in(word: str, lemmas: frozenset[str]) -> bool:
@@ -218,8 +219,15 @@ def blames(text: str, known_keys: frozenset[str], *, strict: bool = False) -> It
                     person.confidence,
                     person.possessive,
                 )
+                span = (group[0].start + offset, group[-1].end + offset)
                 yield Blame(
-                    moved, frame, evidence, sentence, offset, min(person.confidence, confidence)
+                    moved,
+                    frame,
+                    evidence,
+                    sentence,
+                    offset,
+                    min(person.confidence, confidence),
+                    span,
                 )
 
 

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
-from hindsight.core.checks.blame import Blame, about_self, blames
+from hindsight.core.checks.blame import JUDGEMENT, Blame, about_self, blames
 from hindsight.core.checks.context import Context, Prose
 from hindsight.core.checks.diagnostic import Severity
 from hindsight.core.checks.registry import register
@@ -141,13 +141,9 @@ class HindsightBias(_VocabularyRule):
 
 
 def _rewrite(blame: Blame, role: str) -> str:
-    """The sentence with the role (or nothing) where the person was."""
-    person = blame.person
-    sentence = blame.sentence.strip()
-    start = (
-        person.start - blame.sentence_start - (len(blame.sentence) - len(blame.sentence.lstrip()))
-    )
-    end = person.end - blame.sentence_start - (len(blame.sentence) - len(blame.sentence.lstrip()))
+    """The sentence with the role (or nothing) where the people were, judging no one."""
+    sentence = blame.sentence
+    start, end = (p - blame.sentence_start for p in blame.group)
     before, after = sentence[:start], sentence[end:]
     if blame.frame == "owner":
         replacement = "the "
@@ -156,14 +152,15 @@ def _rewrite(blame: Blame, role: str) -> str:
         replacement = ""
     else:
         replacement = role if before.strip() else role[:1].upper() + role[1:]
-    text = re.sub(r"\s+", " ", before + replacement + after).strip(" .;|")
-    return f"{text} — and name the check that let it through"
+    text = JUDGEMENT.sub("", before + replacement + after)
+    text = re.sub(r"\s+", " ", text).strip(" .;|")
+    return f"{text[:1].upper()}{text[1:]} — and name the check that let it through"
 
 
 _FRAMES = {
     "subject": "as the subject of the faulty action",
-    "agent": "as the agent ('… by {name}')",
-    "owner": "as the owner of the faulty change ('{name}'s …')",
+    "agent": "as the agent of the faulty action",
+    "owner": "as the owner of the faulty change",
     "judged": "as the one judged",
 }
 _CAUSE_SECTIONS = frozenset([SectionKind.ROOT_CAUSE])
@@ -234,7 +231,7 @@ class PersonAsCause(Rule):
             frame = _FRAMES[blame.frame].format(name=name)
             yield Finding(
                 line,
-                f"names '{name}' as the cause, {frame} ('{blame.evidence}'); name the role "
+                f"names '{name}' as the cause, {frame}: '{blame.evidence}'; name the role "
                 "or the system",
                 column,
                 suggestion=_rewrite(blame, role),
