@@ -71,6 +71,11 @@ HUMAN_ERROR = (
     "fat-fingered",
     "fat finger",
     "fat fingered",
+    "user mistake",
+    "operator mistake",
+    "user misunderstanding",
+    "operator misunderstanding",
+    "human oversight",
 )
 
 
