@@ -70,3 +70,11 @@ def test_self_judgement_is_first_person_singular() -> None:
     assert about_self(text, 6, 14)
     assert not about_self(text, 25, 33)
     assert about_self(text, 43, 49)
+
+
+@pytest.mark.timeout(60)
+def test_a_huge_sentence_of_names_is_read_in_linear_time() -> None:
+    # Each person reads a bounded window around it; reading the rest of the sentence made
+    # this quadratic (minutes, not seconds).
+    text = "Alice " * 20000 + "broke it."
+    assert len(list(blames(text, frozenset(), strict=True))) >= 1

@@ -139,6 +139,8 @@ _ADVERBS = re.compile(
     r"neglected\s+to|decided\s+to|tried\s+to|went\s+ahead\s+and)\s+)*)"
     r"(?P<verb>[a-z][a-z-]*)\b"
 )
+# How far around a person a clause is read: sentences are short, pathological text is not.
+_WINDOW = 240
 _GROUP_GAP = re.compile(r"^\s*(?:,\s*(?:and\s+)?|and\s+|&\s*|\+\s*)$")
 _BY = re.compile(r"(?P<word>[A-Za-z][a-z-]*)\s+by\s+$")
 _SENTENCE = re.compile(r"[^.!?;|\n]+(?:[.!?;|\n]+|$)")
@@ -247,7 +249,7 @@ def _blame_group(sentence: str, group: list[Person], strict: bool) -> tuple[str,
     before_words = sentence[: first.start].split()
     if is_role(before_words[-1:]) and first.how == "given name":
         return None  # "the engineer Grant" is rare; "Engineer Sam" reads as a role label
-    rest = sentence[last.end :]
+    rest = sentence[last.end : last.end + _WINDOW]
     judged = _judged(sentence, first, last)
     if last.possessive:
         return _owner(sentence, first.start, rest, strict) or judged
@@ -305,9 +307,9 @@ def _agent(sentence: str, first: Person, strict: bool) -> tuple[str, str, float]
         return ("agent", f"{word} by", 0.85)
     if not (lemma_in(word, ACTION_VERBS) or word.casefold() in CHANGE_NOUNS):
         return None
-    if _REMEDIAL.search(sentence):
+    if _REMEDIAL.search(sentence, max(0, first.start - _WINDOW), first.end + _WINDOW):
         return None
-    marker = _MARKER.search(sentence)
+    marker = _MARKER.search(sentence, max(0, first.start - _WINDOW), first.end + _WINDOW)
     if marker:
         return ("agent", f"{word} by … {marker.group(0)}", 0.8)
     if strict:
@@ -323,7 +325,7 @@ def _owner(sentence: str, start: int, rest: str, strict: bool) -> tuple[str, str
     nouns = [w for w in head if w.casefold().strip(",.()") in CHANGE_NOUNS]
     if not nouns or _REMEDIAL.search(rest):
         return None
-    around = sentence[:start] + " " + rest
+    around = sentence[max(0, start - _WINDOW) : start] + " " + rest
     marker = _MARKER.search(around) or next(
         (m for m in re.finditer(r"\b[a-z]+\b", rest) if lemma_in(m.group(0), FAULT_VERBS)), None
     )
@@ -336,7 +338,7 @@ def _owner(sentence: str, start: int, rest: str, strict: bool) -> tuple[str, str
 
 def _judged(sentence: str, first: Person, last: Person) -> tuple[str, str, float] | None:
     """The person is the object of a judgement in their clause."""
-    clause = re.split(r"[,;:]|\bbut\b|\bwhich\b", sentence[last.end :])[0]
+    clause = re.split(r"[,;:]|\bbut\b|\bwhich\b", sentence[last.end : last.end + _WINDOW])[0]
     be = re.match(
         r"\s*(?:was|were|is|are|been|got|being|seemed|looked)\s+(?:(?:\w+ly|too|so|very|a\s+bit"
         r"|being|not\s+being)\s+)*",
