@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from hindsight.core.checks.people import Person, is_role, people_in
 from hindsight.core.checks.text import words
+from hindsight.core.checks.vocab import is_rejected
 
 # Verbs faulty in themselves.
 FAULT_VERBS = frozenset(
@@ -208,6 +209,8 @@ def blames(text: str, known_keys: frozenset[str], *, strict: bool = False) -> It
         found = list(people_in(sentence, known_keys))
         groups = _groups(sentence, found)
         for group in groups:
+            if is_rejected(sentence, group[0].start, group[-1].end):
+                continue  # "not 'Alice pushed a bad config'", "it wasn't Bob who…"
             hit = _blame_group(sentence, group, strict)
             if hit is None:
                 continue
