@@ -37,6 +37,15 @@ def test_capitalised_words_that_are_not_people() -> None:
     assert _names("email me@example.com or see docs.example.com/@team") == []
 
 
+def test_possessives() -> None:
+    assert _names("Jonas' change and Derek's PR") == [
+        ("Jonas", "given name", True),
+        ("Derek", "given name", True),
+    ]
+    found = list(people_in("We told Don't-panic Don not to, but Don't overwrite", frozenset()))
+    assert found and not any(p.possessive for p in found)
+
+
 def test_a_sentence_opening_given_name_needs_a_verb() -> None:
     assert _names("Nadia did not test it.") == [("Nadia", "given name", False)]
     assert _names("Nadia.") == []

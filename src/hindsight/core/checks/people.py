@@ -94,7 +94,8 @@ _VERB_AFTER = re.compile(
     r"\s+(?:[a-z]+ly\s+)?(?:[a-z]+(?:ed|s)|did|didn['’]t|never|forgot|broke|ran|wrote|took|"
     r"was|wasn['’]t|were|had|made|set|put|left|sent|and\s+[A-Z@])\b"
 )
-_POSSESSIVE = re.compile(r"['’]s?\b")
+# "Alice's", "Jonas'": not the apostrophe of "Don't".
+_POSSESSIVE = re.compile(r"['’]s\b|(?<=s)['’](?!\w)")
 
 
 @dataclass(frozen=True)
