@@ -1,7 +1,8 @@
 """Robustness report over a folder of real postmortems (`make corpus`).
 
 For every file: `hindsight fmt` must lose no line of content and be idempotent. Then, when
-they are present, the linter's and the importer's corpus reports run on the same folder.
+they are present, the linter's, the blameless annotation set's (precision and recall per
+family) and the importer's corpus reports run on the same folder.
 
     python bench/corpus.py ../shared/corpus/postmortems
 """
@@ -96,10 +97,12 @@ def main(argv: list[str]) -> int:
             print(f"       lost words: {' '.join(result.lost_words[:10])[:100]}")
     print(f"fmt: {len(files) - failures}/{len(files)} files lose nothing and are idempotent")
     status = 1 if failures else 0
-    from bench import corpus_import, corpus_lint
+    from bench import corpus_blame, corpus_import, corpus_lint
 
     print("\n== lint")
     status |= int(bool(corpus_lint.main([str(folder)])))
+    print("\n== blameless checks against the annotation set")
+    status |= int(bool(corpus_blame.main([str(folder)])))
     print("\n== import")
     status |= int(bool(corpus_import.main(str(folder))))
     return status

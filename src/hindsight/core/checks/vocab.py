@@ -14,7 +14,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
-from hindsight.core.checks.people import GIVEN_NAMES
+from hindsight.core.checks.people import given_names
 from hindsight.core.checks.text import words
 
 KINDS = ("blame", "hindsight", "moralising", "personal-action", "vague-action")
@@ -31,6 +31,8 @@ class Term:
     person_subject: bool = False
     # Only before a past participle ("should have caught", not "should have alerting").
     participle: bool = False
+    # Not when the text after it matches this ("lazy" in "lazy-loaded" is no judgement).
+    not_followed: str = ""
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -50,6 +52,105 @@ def _terms(
 
 
 _SYSTEM = "describe what the system allowed, e.g. 'the deploy pipeline accepted the change'"
+_GUARDRAIL = (
+    "name the missing guardrail: which check, gate or default would have caught it, e.g. "
+    "'no CI check rejects pool sizes below the load-tested minimum'"
+)
+# "human error" as a cause: the analysis stops where it should start.
+HUMAN_ERROR = (
+    "human error",
+    "human errors",
+    "operator error",
+    "user error",
+    "pilot error",
+    "human mistake",
+    "manual error",
+    "people error",
+    "pebkac",
+    "fat-finger",
+    "fat-fingered",
+    "fat finger",
+    "fat fingered",
+    "user mistake",
+    "operator mistake",
+    "user misunderstanding",
+    "operator misunderstanding",
+    "human oversight",
+)
+
+
+def family(root: str) -> tuple[str, ...]:
+    """A judgement's word family from its adjective: careless → carelessly, carelessness;
+    sloppy → sloppily, sloppiness; negligent → negligently, negligence; irresponsible →
+    irresponsibly, irresponsibility."""
+    if root.endswith("y"):
+        return (root, root[:-1] + "ily", root[:-1] + "iness")
+    if root.endswith("ent") or root.endswith("ant"):
+        return (root, root + "ly", root[:-1] + "ce")
+    if root.endswith("ible") or root.endswith("able"):
+        return (root, root[:-1] + "y", root[:-2] + "ility")
+    if root.endswith("ive"):
+        return (root, root + "ly", root + "ness")
+    return (root, root + "ly", root + "ness")
+
+
+# Judgements of care, competence and character, as families (found in real postmortems and
+# in the shapes their authors use: "carelessly pushed", "sloppiness", "negligently").
+JUDGEMENT_ROOTS = (
+    "careless",
+    "uncareful",
+    "sloppy",
+    "reckless",
+    "negligent",
+    "incompetent",
+    "irresponsible",
+    "inattentive",
+    "thoughtless",
+    "clueless",
+    "foolish",
+    "stupid",
+    "unprofessional",
+    "lazy",
+    "hasty",
+    "inexperienced",
+    "amateurish",
+    "boneheaded",
+    "dumb",
+    "idiotic",
+    "lax",
+)
+_NOUN_FORMS = {
+    "stupid": "stupidity",
+    "inexperienced": "inexperience",
+    "lax": "laxity",
+    "inattentive": "inattention",
+    "idiotic": "idiot",
+    "dumb": "dumbness",
+}
+_TECHNICAL_LAZY = r"[- ]?(?:load|evaluat|init|import|comput|creat|fetch|compil|bound|stat|list)"
+
+
+def _judgement_terms() -> list[Term]:
+    out: list[Term] = []
+    for root in JUDGEMENT_ROOTS:
+        forms = list(family(root))
+        if root in _NOUN_FORMS:
+            forms[2] = _NOUN_FORMS[root]
+        for form in dict.fromkeys(forms):
+            technical = _TECHNICAL_LAZY if root == "lazy" else ""
+            out.append(
+                Term(
+                    form,
+                    f"'{form}' judges a person ({root}…)",
+                    _SYSTEM,
+                    0.9,
+                    "blame",
+                    not_followed=technical,
+                )
+            )
+    return out
+
+
 _CONTEXT = "describe what the responder knew at the time and why the better choice was not visible"
 
 DEFAULT_TERMS: tuple[Term, ...] = tuple(
@@ -57,19 +158,10 @@ DEFAULT_TERMS: tuple[Term, ...] = tuple(
         "blame",
         0.9,
         [
-            ("human error", "'human error' ends the analysis where it should start", _SYSTEM),
-            ("operator error", "'operator error' blames a person, not the system", _SYSTEM),
-            ("user error", "'user error' blames a person, not the system", _SYSTEM),
-            ("careless", "'careless' judges a person", _SYSTEM),
-            ("carelessness", "'carelessness' judges a person", _SYSTEM),
-            ("negligent", "'negligent' judges a person", _SYSTEM),
-            ("negligence", "'negligence' judges a person", _SYSTEM),
-            ("sloppy", "'sloppy' judges a person", _SYSTEM),
-            ("reckless", "'reckless' judges a person", _SYSTEM),
-            ("incompetent", "'incompetent' judges a person", _SYSTEM),
-            ("incompetence", "'incompetence' judges a person", _SYSTEM),
-            ("lazy", "'lazy' judges a person", _SYSTEM),
-            ("irresponsible", "'irresponsible' judges a person", _SYSTEM),
+            *(
+                (t, f"'{t}' as a cause ends the analysis where it should start", _GUARDRAIL)
+                for t in HUMAN_ERROR
+            ),
             ("at fault", "'at fault' assigns blame", _SYSTEM),
             ("fault of", "'fault of' assigns blame", _SYSTEM),
             ("'s fault", "'…'s fault' assigns blame", _SYSTEM),
@@ -81,8 +173,26 @@ DEFAULT_TERMS: tuple[Term, ...] = tuple(
             ("messed up", "'messed up' judges a person", _SYSTEM),
             ("dropped the ball", "'dropped the ball' judges a person", _SYSTEM),
             ("should have known", "'should have known' is hindsight, not evidence", _CONTEXT),
+            ("my bad", "'my bad' judges yourself", _SYSTEM),
+            ("my fault", "'my fault' judges yourself", _SYSTEM),
+            ("rookie mistake", "'rookie mistake' judges competence", _SYSTEM),
+            ("silly mistake", "'silly mistake' judges a person", _SYSTEM),
+            ("stupid mistake", "'stupid mistake' judges a person", _SYSTEM),
+            ("dumb mistake", "'dumb mistake' judges a person", _SYSTEM),
+            ("embarrassing mistake", "'embarrassing mistake' judges a person", _SYSTEM),
+            ("asleep at the wheel", "'asleep at the wheel' judges a person", _SYSTEM),
+            ("not paying attention", "'not paying attention' judges a person", _SYSTEM),
+            ("wasn't paying attention", "'wasn't paying attention' judges a person", _SYSTEM),
+            ("wasn't careful", "'wasn't careful' judges a person", _SYSTEM),
+            ("was not careful", "'was not careful' judges a person", _SYSTEM),
+            ("not careful enough", "'not careful enough' judges a person", _SYSTEM),
+            ("cut corners", "'cut corners' judges intent", _SYSTEM),
+            ("cutting corners", "'cutting corners' judges intent", _SYSTEM),
+            ("an idiot", "'an idiot' judges a person", _SYSTEM),
+            ("ashamed", "'ashamed' judges yourself", _SYSTEM),
         ],
     )
+    + _judgement_terms()
     + _terms(
         "hindsight",
         0.7,
@@ -132,7 +242,68 @@ DEFAULT_TERMS: tuple[Term, ...] = tuple(
             ("carelessness", "'carelessness' aims at a person", "ask why again"),
             ("made a mistake", "'made a mistake' aims at a person", "ask why again"),
             ("bad luck", "'bad luck' stops the chain", "ask why again"),
+            ("humans make mistakes", "'humans make mistakes' moralises", "ask why again"),
+            ("everyone makes mistakes", "'everyone makes mistakes' moralises", "ask why again"),
+            ("anyone can make mistakes", "'anyone can make mistakes' moralises", "ask why"),
+            ("mistakes happen", "'mistakes happen' moralises", "ask why again"),
+            ("accidents happen", "'accidents happen' moralises", "ask why again"),
+            ("nobody is perfect", "'nobody is perfect' moralises", "ask why again"),
+            ("no one is perfect", "'no one is perfect' moralises", "ask why again"),
+            ("human nature", "'human nature' moralises", "ask why again"),
+            ("humans are human", "'humans are human' moralises", "ask why again"),
+            ("human error", "'human error' stops the chain at a person", "ask why again"),
+            ("human mistake", "'human mistake' stops the chain at a person", "ask why again"),
+            ("operator error", "'operator error' stops the chain at a person", "ask why"),
+            ("user error", "'user error' stops the chain at a person", "ask why again"),
+            ("wasn't paying attention", "attention stops the chain at a person", "ask why"),
+            ("was not paying attention", "attention stops the chain at a person", "ask why"),
+            ("not paying attention", "attention stops the chain at a person", "ask why"),
+            ("inattention", "'inattention' stops the chain at a person", "ask why again"),
+            ("was distracted", "'was distracted' stops the chain at a person", "ask why"),
+            ("got distracted", "'got distracted' stops the chain at a person", "ask why"),
+            ("was tired", "fatigue named as the answer stops the chain", "ask why again"),
+            ("in a hurry", "'in a hurry' stops the chain at a person", "ask why again"),
+            ("was rushing", "'was rushing' stops the chain at a person", "ask why again"),
+            ("didn't think", "'didn't think' stops the chain at a person", "ask why again"),
+            ("did not think", "'did not think' stops the chain at a person", "ask why"),
+            ("didn't care", "'didn't care' judges intent", "ask why again"),
+            ("didn't bother", "'didn't bother' judges intent", "ask why again"),
+            ("did not bother", "'did not bother' judges intent", "ask why again"),
+            ("cut corners", "'cut corners' judges intent", "ask why again"),
+            ("careless", "'careless' stops the chain at a person", "ask why again"),
+            ("was lazy", "'was lazy' stops the chain at a person", "ask why again"),
+            ("oversight", "'oversight' stops the chain at a person", "ask why again"),
+            ("couldn't have known", "'couldn't have known' stops the chain", "ask why"),
+            ("could not have known", "'could not have known' stops the chain", "ask why"),
+            ("no way to know", "'no way to know' stops the chain", "ask what was missing"),
+            ("just happens", "'just happens' stops the chain", "ask why again"),
+            ("fallible", "'fallible' stops the chain at people", "ask why again"),
         ],
+    )
+    + [
+        Term(
+            form,
+            f"'{form}' stops the chain at a judgement of a person",
+            "ask why again",
+            0.85,
+            "moralising",
+            not_followed=_TECHNICAL_LAZY if root == "lazy" else "",
+        )
+        for root in JUDGEMENT_ROOTS
+        for form in dict.fromkeys(family(root))
+    ]
+    + _terms(
+        "moralising",
+        0.85,
+        [
+            ("forgot", "forgetting stops the chain at a person", "ask why it relied on memory"),
+            ("overlooked", "'overlooked' stops the chain at a person", "ask why again"),
+            ("missed it", "'missed it' stops the chain at a person", "ask why again"),
+            ("deliberately", "intent stops the chain at a person", "ask why again"),
+            ("intentionally", "intent stops the chain at a person", "ask why again"),
+            ("made an error", "'made an error' stops the chain at a person", "ask why"),
+        ],
+        person=True,
     )
     + _terms(
         "personal-action",
@@ -154,6 +325,47 @@ DEFAULT_TERMS: tuple[Term, ...] = tuple(
             ("make sure to", "'make sure to' asks a person to remember", ""),
             ("don't forget", "not forgetting is not a system change", ""),
             ("more vigilant", "vigilance is not a system change", ""),
+            ("be extra careful", "a person told to be careful is not a system change", ""),
+            ("take more care", "taking care is not a system change", ""),
+            ("take extra care", "taking care is not a system change", ""),
+            ("more care", "care is not a system change", ""),
+            ("exercise caution", "caution is not a system change", ""),
+            ("exercise more caution", "caution is not a system change", ""),
+            ("more cautious", "caution is not a system change", ""),
+            ("more diligent", "diligence is not a system change", ""),
+            ("more attentive", "attention is not a system change", ""),
+            ("closer attention", "attention is not a system change", ""),
+            ("more attention", "attention is not a system change", ""),
+            ("more thorough", "thoroughness is not a system change", ""),
+            ("more thoroughly", "thoroughness is not a system change", ""),
+            ("more closely", "closer reading is not a system change", ""),
+            ("triple-check", "a manual check is not a system change", ""),
+            ("think twice", "thinking twice is not a system change", ""),
+            ("slow down", "slowing down is not a system change", ""),
+            ("be mindful", "mindfulness is not a system change", ""),
+            ("more mindful", "mindfulness is not a system change", ""),
+            ("keep in mind", "memory is not a system change", ""),
+            ("more aware", "awareness is not a system change", ""),
+            ("raise awareness", "awareness is not a system change", ""),
+            ("increase awareness", "awareness is not a system change", ""),
+            ("awareness training", "training people is not a system change", ""),
+            ("more training", "training people is not a system change", ""),
+            ("additional training", "training people is not a system change", ""),
+            ("refresher training", "training people is not a system change", ""),
+            ("coach", "coaching a person aims the action at people", ""),
+            ("educate", "educating people aims the action at people", ""),
+            ("talk to", "a talk with a person is not a system change", ""),
+            ("speak to", "a talk with a person is not a system change", ""),
+            ("speak with", "a talk with a person is not a system change", ""),
+            ("have a word", "a talk with a person is not a system change", ""),
+            ("reprimand", "a reprimand is not a system change", ""),
+            ("discipline", "discipline is not a system change", ""),
+            ("not happen again", "a promise is not a system change", ""),
+            ("won't happen again", "a promise is not a system change", ""),
+            ("avoid mistakes", "avoiding mistakes is not a system change", ""),
+            ("avoid making mistakes", "avoiding mistakes is not a system change", ""),
+            ("do better", "doing better is not a system change", ""),
+            ("learn from this", "learning is not a system change", ""),
         ],
     )
     + _terms(
@@ -178,7 +390,10 @@ DEFAULT_TERMS: tuple[Term, ...] = tuple(
     )
 )
 
-_ACTION_SUGGESTION = "name the system change, e.g. 'Add a CI check that fails pool sizes below 50'"
+_ACTION_SUGGESTION = (
+    "name the system change that catches the next occurrence — a CI test, a deployment "
+    "gate, a runbook update — e.g. 'Add a CI check that fails pool sizes below 50'"
+)
 DEFAULT_TERMS = tuple(
     replace(t, suggestion=t.suggestion or _ACTION_SUGGESTION) for t in DEFAULT_TERMS
 )
@@ -187,7 +402,7 @@ DEFAULT_TERMS = tuple(
 PERSON_WORDS = frozenset(
     words(
         """
-    i we you he she someone somebody engineer engineers operator operators developer
+    i you he she someone somebody engineer engineers operator operators developer
     developers dev devs reviewer reviewers responder responders on-call oncall oncaller
     admin administrator author person people user manager maintainer maintainers employee
     staff sre sres team member members owner
@@ -205,11 +420,15 @@ _PARTICIPLE = re.compile(
 
 # A term preceded (in its clause) by one of these rejects rather than asserts it.
 _NEGATION = re.compile(
-    r"\b(?:not|no|never|nor|neither|without|rather\s+than|instead\s+of|avoid\w*|"
+    r"\b(?:not|no|never|nor|neither|without|nobody|no\s+one|rather\s+than|instead\s+of|avoid\w*|"
     r"beyond|far\s+from|less\s+about|isn't|wasn't|aren't|weren't|don't|doesn't|didn't|"
+    # a mention of the word rather than a use: "calling it human error", "words like …"
+    r"call(?:ing|ed|s)?\s+(?:it|this|that|them)|the\s+(?:phrase|term|word|label)|"
+    r"(?:words?|terms?|phrases?|labels?)\s+like|"
     r"isn’t|wasn’t|don’t|doesn’t|didn’t)\b",
     re.IGNORECASE,
 )
+_NOBODY_AFTER = re.compile(r"\s+(?:no\s+one|no-one|nobody)\b", re.IGNORECASE)
 _CLAUSE_BREAK = re.compile(r"[.;:!?,()\[\]—–|]|\s-\s|\bbut\b|\n\s*\n", re.IGNORECASE)
 _NEGATION_WORDS = 6
 
@@ -253,6 +472,8 @@ def is_rejected(text: str, start: int, end: int) -> bool:
     words = clause.split()[-_NEGATION_WORDS:]
     if _NEGATION.search(" ".join(words)):
         return True
+    if _NOBODY_AFTER.match(text, end):  # "we blamed no one"
+        return True
     return _quoted(text, start, end)
 
 
@@ -294,7 +515,10 @@ class Vocabulary:
             {c for t in ordered for c in (t[0], t[0].upper(), "’" if t[0] == "'" else t[0])}
         )
         first = "[" + "".join(re.escape(c) for c in firsts) + "]"
-        source = f"(?={first})(?:{_trie_pattern(ordered)})" if ordered else r"(?!x)x"
+        # Every term starts at a word boundary ("'s fault" too, after its word): testing it
+        # first skips the positions inside words, most of the text, at once.
+        boundary = r"\b" if all(t[0].isalnum() or t[0] == "'" for t in ordered) else ""
+        source = rf"{boundary}(?={first})(?:{_trie_pattern(ordered)})" if ordered else r"(?!x)x"
         self._regex = re.compile(source, re.IGNORECASE)
 
     def __len__(self) -> int:
@@ -313,6 +537,8 @@ class Vocabulary:
                 continue
             if term.participle and not _PARTICIPLE.match(text, end):
                 continue
+            if term.not_followed and re.match(term.not_followed, text[end:], re.IGNORECASE):
+                continue
             if not keep_rejected and is_rejected(text, start, end):
                 continue
             yield Hit(term, start, end)
@@ -327,7 +553,7 @@ def _person_before(before: str, people: frozenset[str]) -> bool:
     last = words[-1].casefold().removesuffix("'s").removesuffix("’s")
     if last in PERSON_WORDS or last in people:
         return True
-    return words[-1][:1].isupper() and last in GIVEN_NAMES
+    return words[-1][:1].isupper() and last in given_names()
 
 
 @lru_cache(maxsize=64)
@@ -336,5 +562,8 @@ def vocabulary(
 ) -> Vocabulary:
     """The terms of `kind`: built-ins plus `extra`, minus `disabled` (any case)."""
     off = {_normal(d) for d in disabled}
+    for root in JUDGEMENT_ROOTS:  # switching a judgement off switches its family off
+        if root in off:
+            off.update(family(root))
     chosen = [t for t in (*extra, *DEFAULT_TERMS) if t.kind == kind and _normal(t.term) not in off]
     return Vocabulary(chosen)

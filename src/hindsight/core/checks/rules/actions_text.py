@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from hindsight.core.checks.context import Context
 from hindsight.core.checks.diagnostic import Severity
+from hindsight.core.checks.people import people_in
 from hindsight.core.checks.registry import register
 from hindsight.core.checks.rule import Finding, Option, Rule, RuleOptions, at
 from hindsight.core.checks.rules._common import first_term, template_cells
@@ -101,8 +102,10 @@ class PersonalAction(Rule):
     """No personal action items.
 
     What it checks:
-    No action asks people to behave differently: "be more careful", "remember to",
-    "double-check", "pay more attention", "retrain X" (the `personal-action` vocabulary).
+    No action asks people to behave differently: "Alice will be more careful", "take more
+    care", "pay closer attention", "double-check", "remember to", "more training", "talk to
+    X" (the `personal-action` vocabulary), and no action's object is a named person ("Have
+    Alice review…", "Ask @bob to…"). Rejected uses ("so nobody has to remember to") pass.
 
     Why it matters:
     "'Alice will be more careful' is not an action item. The action item is the system
@@ -125,8 +128,37 @@ class PersonalAction(Rule):
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         for item in _action_texts(ctx):
             found = first_term(ctx, "personal-action", item.action, item.span, "personal action")
+            if found is None:
+                found = _aimed_at_person(ctx, item)
             if found:
                 yield found
+
+
+# Verbs whose object is the one who must change: "Have Alice review…", "Ask @bob to…".
+_AT_PERSON = re.compile(
+    r"^[\s*_`\[\]>#-]*(?:have|ask|tell|get|make|require|coach|train|retrain|remind|warn|"
+    r"mentor|push|nudge|instruct)\s+$",
+    re.IGNORECASE,
+)
+
+
+def _aimed_at_person(ctx: Context, item: ActionItem) -> Finding | None:
+    for person in people_in(item.action, ctx.people_keys):
+        if _AT_PERSON.match(item.action[: person.start]):
+            return at(
+                item.span,
+                f"personal action: its object is '{person.name}', a person, not a system",
+                suggestion=_PERSONAL_REWRITE,
+                confidence=0.8,
+            )
+        break
+    return None
+
+
+_PERSONAL_REWRITE = (
+    "name the system change that catches the next occurrence — a CI test, a deployment gate, "
+    "a runbook update"
+)
 
 
 @register

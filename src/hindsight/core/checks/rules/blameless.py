@@ -6,11 +6,12 @@ import re
 from bisect import bisect_right
 from collections.abc import Iterator
 
+from hindsight.core.checks.blame import JUDGEMENT, Blame, about_self, blames
 from hindsight.core.checks.context import Context, Prose
 from hindsight.core.checks.diagnostic import Severity
-from hindsight.core.checks.people import Mention, causal_subjects, mentions, named
 from hindsight.core.checks.registry import register
 from hindsight.core.checks.rule import Finding, Option, Rule, RuleOptions
+from hindsight.core.checks.vocab import HUMAN_ERROR, Hit
 from hindsight.core.document.template import SectionKind, section_spec
 
 
@@ -50,13 +51,13 @@ class _VocabularyRule(Rule):
         for hit in vocab.find(joined, people=ctx.people_keys):
             index = bisect_right(starts, hit.start) - 1
             line, column = pieces[index].position(hit.start - starts[index])
+            message, suggestion = self.explain(joined, hit)
             yield Finding(
-                line,
-                hit.term.message,
-                column,
-                suggestion=hit.term.suggestion,
-                confidence=hit.term.confidence,
+                line, message, column, suggestion=suggestion, confidence=hit.term.confidence
             )
+
+    def explain(self, text: str, hit: Hit) -> tuple[str, str]:
+        return hit.term.message, hit.term.suggestion
 
 
 @register
@@ -64,9 +65,13 @@ class BlameLanguage(_VocabularyRule):
     """No blame vocabulary.
 
     What it checks:
-    Prose contains none of the `blame` vocabulary: "human error", "careless", "negligent",
-    "at fault", "mistake by", "sloppy"… Uses that reject the word ("this is not a matter of
-    human error") or quote it are not reported. Teams extend or disable terms in config.
+    Prose contains none of the `blame` vocabulary: judgements of care, competence or
+    character as word families ("careless", "carelessly", "carelessness"; "sloppy",
+    "sloppily"; "negligent", "negligence"…), "human error" and its kin as a cause (the
+    suggestion: name the missing guardrail), "at fault", "mistake by", and the author judging
+    themselves ("my bad", "I was careless"), reported as self-judgement. Uses that reject the
+    word ("this is not a matter of human error") or quote it are not reported; the team
+    owning up ("we made a mistake") is not blame. Teams extend or disable terms in config.
 
     Why it matters:
     Blame words make the person the subject of the investigation. "The first question gets
@@ -86,6 +91,25 @@ class BlameLanguage(_VocabularyRule):
     severity = Severity.WARNING
     confidence = 0.9
     kind = "blame"
+    options = (
+        Option(
+            "skip-sections",
+            ("Five whys", "Reference materials"),
+            "Sections not checked (Five whys: WH002 reads the same words there).",
+        ),
+    )
+
+    def explain(self, text: str, hit: Hit) -> tuple[str, str]:
+        word = text[hit.start : hit.end]
+        if hit.term.term in HUMAN_ERROR:
+            return hit.term.message, hit.term.suggestion
+        if about_self(text, hit.start, hit.end) or word.casefold().startswith("my "):
+            return (
+                f"the author judges themselves ('{word}'); a postmortem judges no one",
+                "say what made the slip easy to make and hard to catch, e.g. 'the two "
+                "kubeconfig contexts looked the same in the shell prompt'",
+            )
+        return hit.term.message, hit.term.suggestion
 
 
 @register
@@ -116,14 +140,50 @@ class HindsightBias(_VocabularyRule):
     kind = "hindsight"
 
 
-def _sentence(text: str, start: int) -> str:
-    end = re.search(r"[.!?;\n]", text[start:])
-    return text[start : start + end.start()] if end else text[start:]
+def _rewrite(blame: Blame, role: str) -> str:
+    """The sentence with the role (or nothing) where the people were, judging no one."""
+    sentence = blame.sentence
+    start, end = (p - blame.sentence_start for p in blame.group)
+    before, after = sentence[:start], sentence[end:]
+    if blame.frame == "owner":
+        replacement = "the "
+    elif blame.frame == "agent":
+        before = re.sub(r"\s*by\s*$", " ", before)
+        replacement = ""
+    else:
+        replacement = role if before.strip() else role[:1].upper() + role[1:]
+    text = JUDGEMENT.sub("", before + replacement + after)
+    text = re.sub(r"\s+", " ", text).strip(" .;|")
+    return f"{text[:1].upper()}{text[1:]} — and name the check that let it through"
 
 
-def _rewrite(piece: Prose, mention: Mention, role: str) -> str:
-    rest = _sentence(piece.text, mention.end)
-    return f"{role[:1].upper()}{role[1:]}{rest}".strip()
+_FRAMES = {
+    "subject": "as the subject of the faulty action",
+    "agent": "as the agent of the faulty action",
+    "owner": "as the owner of the faulty change",
+    "judged": "as the one judged",
+}
+_CAUSE_SECTIONS = frozenset([SectionKind.ROOT_CAUSE])
+
+
+def _blames(ctx: Context, opts: RuleOptions) -> Iterator[tuple[Prose, Blame]]:
+    key = "blames:" + ",".join(opts.strings("skip-sections"))
+    found = ctx.memo.get(key)
+    if found is None:
+        out: list[tuple[Prose, Blame]] = []
+        for piece in _prose(ctx, opts):
+            strict = piece.kind in _CAUSE_SECTIONS
+            out.extend((piece, b) for b in blames(piece.text, ctx.people_keys, strict=strict))
+        ctx.memo[key] = found = out
+    assert isinstance(found, list)
+    yield from found
+
+
+_PERSON_SKIP = Option(
+    "skip-sections",
+    ("What went well", "Five whys", "Action items", "Reference materials"),
+    "Sections not checked (Five whys: WH003; Action items: AC009).",
+)
 
 
 @register
@@ -131,10 +191,14 @@ class PersonAsCause(Rule):
     """No individual is named as the cause.
 
     What it checks:
-    No person is the subject of a causal verb ("deployed", "pushed", "forgot", "broke",
-    "missed"…): people named in Incident team / Author / Reviewers, @-mentions, and common
-    given names. The Timeline is skipped by default — it records who did what; the analysis
-    should not. Each finding suggests the role-based rewrite.
+    A named person — from Incident team / Author / Reviewers, an @handle, a username, or a
+    given name — is not made the cause of the incident: the subject of a faulty action
+    ("Alice pushed a bad config", "@bob broke staging", "Mei accidentally deleted…"), the agent
+    of a passive ("the bad config was pushed by Alice"), or the owner of the faulty change
+    ("Jonas's change took checkout down"). Naming who did what is fine: a neutral Timeline row
+    ("@kim rolls back the deploy") or What went well is not a finding; a Timeline row that
+    narrates the cause is. In a Root cause any causal action of a person counts. Roles ("the
+    on-call engineer") are what the method asks for. Each finding suggests the rewrite.
 
     Why it matters:
     "No naming individuals as causes. Use roles or systems." It is not about hiding who did
@@ -153,64 +217,68 @@ class PersonAsCause(Rule):
     severity = Severity.WARNING
     confidence = 0.8
     options = (
-        Option("skip-sections", ("Timeline", "Reference materials"), "Sections not checked."),
+        _PERSON_SKIP,
         Option("role", "the on-call engineer", "The role suggested instead of the name."),
     )
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         role = opts.string("role")
-        for piece in _prose(ctx, opts):
-            for mention in causal_subjects(piece.text, ctx.people_keys):
-                line, column = piece.position(mention.start)
-                yield Finding(
-                    line,
-                    f"names '{mention.name}' as the cause ('{mention.name} {mention.verb}')",
-                    column,
-                    suggestion=_rewrite(piece, mention, role),
-                    confidence=mention.confidence,
-                )
-
-
-_ANALYSIS = (SectionKind.SUMMARY, SectionKind.ROOT_CAUSE, SectionKind.WENT_POORLY)
+        for piece, blame in _blames(ctx, opts):
+            if blame.frame == "judged":
+                continue  # BL004
+            name = blame.person.name
+            line, column = piece.position(blame.person.start)
+            frame = _FRAMES[blame.frame].format(name=name)
+            yield Finding(
+                line,
+                f"names '{name}' as the cause, {frame}: '{blame.evidence}'; name the role "
+                "or the system",
+                column,
+                suggestion=_rewrite(blame, role),
+                confidence=blame.confidence,
+            )
 
 
 @register
 class PersonInAnalysis(Rule):
-    """The analysis names systems and roles, not people.
+    """No named person is judged.
 
     What it checks:
-    The Summary, Root cause and What went poorly sections do not mention people listed in
-    Incident team / Author / Reviewers, nor @-mention anyone. (Five whys answers are checked
-    by WH003; causal sentences anywhere by BL003.)
+    No named person (header people, @handles, usernames, given names) is the object of a
+    judgement of care, competence or character: "@kim did not review the diff carefully",
+    "Bob was careless", "Priya's sloppiness", "a careless edit by Tomás". Mentioning a person
+    neutrally — someone doing their job — is not a finding, in any section but What went
+    well, Five whys (WH003) and Action items (AC009).
 
     Why it matters:
-    A name in the analysis reads as "this person is the cause", whatever the sentence says.
-    Roles ("the on-call engineer", "the database team") keep the focus on the system.
+    "Assume good intent." A judgement aimed at a named person turns the postmortem into
+    "input to a performance review"; the question is what made the slip easy.
 
     Example:
-    `Root cause: Priya's config change reduced the pool size.`
+    `Root cause: Jonas did not review the pool change carefully.`
 
     Use instead:
-    `Root cause: a config change reduced the per-pod pool size from 100 to 10.`
+    `Root cause: pool changes merge with one approval and no check on the pool size.`
     """
 
     code = "BL004"
     name = "person-in-analysis"
-    summary = "A person is named in the analysis"
+    summary = "A named person is judged"
     severity = Severity.WARNING
     confidence = 0.85
+    options = (_PERSON_SKIP,)
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
-        for piece in ctx.prose(*_ANALYSIS):
-            causal = {m.start for m in causal_subjects(piece.text, ctx.people_keys)}
-            found = [*named(piece.text, ctx.people), *mentions(piece.text)]
-            for mention in sorted(found, key=lambda m: m.start):
-                if mention.start in causal:
-                    continue  # BL003 reports it, with a rewrite
-                line, column = piece.position(mention.start)
-                yield Finding(
-                    line,
-                    f"names '{mention.name}' in the analysis; name the role or system",
-                    column,
-                    confidence=mention.confidence,
-                )
+        for piece, blame in _blames(ctx, opts):
+            if blame.frame != "judged":
+                continue
+            name = blame.person.name
+            line, column = piece.position(blame.person.start)
+            yield Finding(
+                line,
+                f"judges '{name}' ('{blame.evidence}'); describe the conditions, not the person",
+                column,
+                suggestion="say what made the slip easy and what would have caught it, e.g. "
+                "'the diff hid the pool size change; no check compares it with the load test'",
+                confidence=blame.confidence,
+            )

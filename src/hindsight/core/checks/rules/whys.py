@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from hindsight.core.checks.blame import blames
 from hindsight.core.checks.context import Context
 from hindsight.core.checks.diagnostic import Severity
-from hindsight.core.checks.people import causal_subjects, mentions, named
 from hindsight.core.checks.registry import register
 from hindsight.core.checks.rule import Finding, Option, Rule, RuleOptions, at
 from hindsight.core.checks.rules._common import first_term, has_content, heading_line
@@ -85,8 +85,9 @@ class PersonAsWhy(Rule):
     """No why answer names a person.
 
     What it checks:
-    No why answer names someone from Incident team / Author / Reviewers, an @-mention, or a
-    person as the subject of a causal verb ("Because Bob forgot").
+    No why answer makes a named person (header people, @handles, usernames, given names) the
+    cause: the subject of a causal action ("Because Bob merged it"), the agent ("approved by
+    @jdoe"), the owner ("Mei's change") or the one judged. A person named neutrally passes.
 
     Why it matters:
     A why answered by a name ends the investigation at the individual; the question is why
@@ -107,15 +108,12 @@ class PersonAsWhy(Rule):
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         for step in ctx.whys:
-            found = (
-                next(named(step.answer, ctx.people), None)
-                or next(mentions(step.answer), None)
-                or next(causal_subjects(step.answer, ctx.people_keys), None)
-            )
+            found = next(blames(step.answer, ctx.people_keys, strict=True), None)
             if found is not None:
                 yield at(
                     step.span,
-                    f"why answer names a person ('{found.name}')",
-                    suggestion="answer with the system condition that allowed it",
+                    f"why answer makes '{found.person.name}' the cause ('{found.evidence}')",
+                    suggestion="answer with the system condition that allowed it, e.g. "
+                    "'config changes can merge without a second reviewer'",
                     confidence=found.confidence,
                 )
