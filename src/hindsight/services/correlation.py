@@ -14,11 +14,11 @@ import json
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hindsight.core.events import Event, EventKind
+from hindsight.core.events import Event
+from hindsight.core.figures import DETECTION_KINDS
 from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork
 
-DETECTION_KINDS = frozenset({EventKind.ALERT_FIRING, EventKind.PAGE_TRIGGERED})
 _SUBJECT_SOURCES = ("pagerduty", "opsgenie")
 _GROUPED_SOURCES = ("alertmanager", "grafana")
 

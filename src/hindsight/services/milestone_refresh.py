@@ -26,8 +26,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from hindsight.core.events import Event, EventKind
+from hindsight.core.figures import DETECTION_KINDS
 from hindsight.core.timeline.build import timeline_milestones
-from hindsight.core.timeline.milestones import DETECTION_KINDS
 from hindsight.services.timelines import to_records
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 

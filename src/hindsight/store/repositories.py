@@ -14,6 +14,7 @@ from hindsight.store.records import (
     AuditEntry,
     Durations,
     Incident,
+    Instant,
     Milestones,
     NewIncident,
     Payload,
@@ -117,7 +118,11 @@ class IncidentRepository:
         )
 
     def set_milestones(
-        self, incident_id: int, milestones: Milestones, durations: Durations, now: dt.datetime
+        self,
+        incident_id: int,
+        milestones: Milestones[Instant],
+        durations: Durations,
+        now: dt.datetime,
     ) -> None:
         self.update(incident_id, mapping.milestone_row(milestones, durations), now)
 
