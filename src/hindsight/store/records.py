@@ -31,8 +31,8 @@ class Incident:
     customer_visible: bool
     created_at: dt.datetime
     updated_at: dt.datetime
-    milestones: Milestones[Instant] = Milestones()
-    durations: Durations = Durations()
+    milestones: Milestones[Instant] = field(default_factory=Milestones)
+    durations: Durations = field(default_factory=Durations)
 
 
 @dataclass(frozen=True)
