@@ -37,8 +37,8 @@ def test_sre_book_layout() -> None:
     assert clocks(result) == ["07:58", "08:03", "08:06", "08:09", "08:25", "08:44"]
     assert result.events[0].at == dt.datetime(2024, 4, 9, 7, 58, tzinfo=dt.UTC)
     marks = result.milestones
-    assert marks.minutes("cause", "detected") == 8  # model push → prober alert
-    assert marks.minutes("detected", "acknowledged") == 3
+    assert marks.durations.minutes("detection_gap") == 8  # model push → prober alert
+    assert marks.durations.minutes("detection_to_ack") == 3
     actions = read_action_items(result.document)
     assert [(a.owner, a.type) for a in actions] == [("rowan", "prevent"), ("tamsin", "detect")]
     # The grouping heading "Lessons Learned" is dropped, and says so.
@@ -101,7 +101,7 @@ def test_blog_with_toml_front_matter_and_date_headings() -> None:
     assert [e.date for e in result.events] == [dt.date(2024, 2, 20)] * 4 + [
         dt.date(2024, 2, 21)
     ] * 2
-    assert result.milestones.minutes("cause", "detected") == 11
+    assert result.milestones.durations.minutes("detection_gap") == 11
     assert result.events[-1].at == dt.datetime(2024, 2, 21, 14, 10, tzinfo=dt.UTC)
     assert ("IP004", 6) in codes(result)  # the intro paragraph became the summary
     assert result.markdown.startswith("+++\ntitle = ")
