@@ -9,7 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from hindsight.core.analysis import record_from_import
 from hindsight.core.document.readers import read_action_items, read_root_cause
+from hindsight.core.document.template import TEMPLATE
 from hindsight.core.importing import ImportResult, import_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -154,3 +156,20 @@ def test_import_is_idempotent_and_loses_no_words(name: str) -> None:
     out = re.findall(r"\w+", result.markdown)
     missing = [w for w in set(words) if words.count(w) > out.count(w)]
     assert not missing, missing
+
+
+def test_template_placeholders_are_never_facts() -> None:
+    """The seed template's "SEV-1 / SEV-2 / SEV-3", "Draft / In review / Published",
+    "YYYY-MM-DD" and "<hh:mm>" are nobody's answer: none of them is read as a fact."""
+    result = import_text(TEMPLATE)
+    facts = result.facts
+    assert (facts.severity, facts.status, facts.date, facts.duration_minutes) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert facts.services == () and facts.reported_by is None
+    assert record_from_import(result).severity is None
+    filled = import_text(TEMPLATE.replace("SEV-1 / SEV-2 / SEV-3", "SEV-2", 1))
+    assert filled.facts.severity == "SEV-2"
