@@ -78,7 +78,14 @@ def test_the_second_incident_needs_the_second() -> None:
 def test_the_sample_postmortem_states_its_evidences_figures(tmp_path: Path) -> None:
     shipped = tmp_path / "sample.md"
     shipped.write_text(run("sample"), encoding="utf-8")
-    assert lint_figures(shipped) == timeline_figures(SAMPLE)
+    figures = lint_figures(shipped)
+    assert figures == timeline_figures(SAMPLE)
+    # Analysed as a file, the document reads the same gap (and its template-filled severity).
+    result = runner.invoke(app, ["analyze", str(tmp_path), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    detection = json.loads(result.stdout)["detection"]
+    assert detection["detection_minutes"]["median"] == figures["detection_gap"]
+    assert [d["detection"]["group"] for d in detection["by_severity"]] == ["SEV-2"]
 
 
 @pytest.fixture

@@ -19,8 +19,6 @@ from hindsight.core.figures import Milestones, Placed, whole_minutes
 from hindsight.core.figures import words as vocabulary
 from hindsight.core.figures.milestones import AXIS_ORIGIN
 
-DETECT_SOURCES = vocabulary.DETECT_SOURCES
-CAUSE_SOURCES = vocabulary.CAUSE_SOURCES
 Row = Placed[TimelineEntry]
 
 
@@ -36,29 +34,15 @@ class Reading:
 
 
 def source_class(entry: TimelineEntry) -> str | None:
-    words = set(re.findall(r"[a-z]+", (entry.source or "").casefold()))
-    if words & DETECT_SOURCES:
-        return "detect"
-    if words & CAUSE_SOURCES:
-        return "cause"
-    return None
+    return vocabulary.source_class(entry.source)
 
 
 def is_detection(entry: TimelineEntry) -> bool:
-    label = vocabulary.milestone_label(entry.text)
-    if label is not None:
-        return label == "detection"
-    kind = source_class(entry)
-    if kind is not None:
-        return kind == "detect"
-    text = entry.text
-    return bool(vocabulary.DETECTION.search(text)) and not vocabulary.NEGATED_DETECTION.search(text)
+    return vocabulary.reads_as_detection(entry.text, entry.source)
 
 
 def is_change(entry: TimelineEntry) -> bool:
-    if vocabulary.milestone_label(entry.text) == "cause":
-        return True
-    return source_class(entry) == "cause" or bool(vocabulary.CHANGE.search(entry.text))
+    return vocabulary.reads_as_change(entry.text, entry.source)
 
 
 def is_day_line(entry: TimelineEntry) -> bool:
@@ -66,10 +50,7 @@ def is_day_line(entry: TimelineEntry) -> bool:
 
 
 def is_resolution(entry: TimelineEntry) -> bool:
-    label = vocabulary.milestone_label(entry.text)
-    if label is not None:
-        return label == "resolution"
-    return bool(vocabulary.RESOLUTION.search(entry.text))
+    return vocabulary.reads_as_resolution(entry.text)
 
 
 def absolute_minutes(entries: tuple[TimelineEntry, ...]) -> tuple[int | None, ...]:

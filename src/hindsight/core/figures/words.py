@@ -97,3 +97,37 @@ def milestone_label(text: str) -> str | None:
 def labelled(milestone: str, text: str) -> str:
     """`text` as the row that holds `milestone`: "Detected: HighErrorRate firing …"."""
     return f"{LABEL_OF[milestone]}: {text}"
+
+
+def source_class(source: str | None) -> str | None:
+    """ "detect" or "cause" for a row's source tag ("(alert)", "(deploy)"), else None."""
+    tags = set(re.findall(r"[a-z]+", (source or "").casefold()))
+    if tags & DETECT_SOURCES:
+        return "detect"
+    if tags & CAUSE_SOURCES:
+        return "cause"
+    return None
+
+
+def reads_as_detection(text: str, source: str | None = None) -> bool:
+    """The row's label says so; else its source tag; else its words ("no alerts" is not)."""
+    label = milestone_label(text)
+    if label is not None:
+        return label == "detection"
+    kind = source_class(source)
+    if kind is not None:
+        return kind == "detect"
+    return bool(DETECTION.search(text)) and not NEGATED_DETECTION.search(text)
+
+
+def reads_as_change(text: str, source: str | None = None) -> bool:
+    if milestone_label(text) == "cause":
+        return True
+    return source_class(source) == "cause" or bool(CHANGE.search(text))
+
+
+def reads_as_resolution(text: str) -> bool:
+    label = milestone_label(text)
+    if label is not None:
+        return label == "resolution"
+    return bool(RESOLUTION.search(text))
