@@ -152,7 +152,10 @@ def _placed(
 def metrics(entries: tuple[TimelineEntry, ...]) -> list[Metric]:
     """The cause→detection gap and the time to resolve, when the timeline allows them: whole
     minutes of the core's durations, the same figures the evidence's timeline reports."""
-    reading = read(entries)
+    return metrics_of(read(entries))
+
+
+def metrics_of(reading: Reading) -> list[Metric]:
     marks = reading.milestones
     cause, detection = marks.cause, marks.first_detection
     if cause is None or detection is None:

@@ -312,7 +312,7 @@ class DetectionGap(Rule):
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         entries = _entries(ctx)
-        reading = chrono.read(entries)
+        reading = ctx.reading
         if reading.detection is None or reading.cause is None:
             return
         detection = entries[reading.detection]
