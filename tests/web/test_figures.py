@@ -1,0 +1,31 @@
+"""The incident page states the figures `hindsight timeline` reports from the same evidence,
+and the incident list the same detection gap."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from html import escape
+from pathlib import Path
+
+from fastapi.testclient import TestClient
+from typer.testing import CliRunner
+
+from hindsight.cli.app import app
+from hindsight.core.timeline.render import format_duration
+from tests.web.conftest import Store, sign_in
+
+SAMPLE = Path(__file__).resolve().parents[2] / "src/hindsight/samples/evidence"
+
+
+def test_the_incident_page_shows_the_timelines_figures(client: TestClient, store: Store) -> None:
+    result = CliRunner().invoke(app, ["timeline", str(SAMPLE), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    seconds = json.loads(result.stdout)["durations_seconds"]
+    sign_in(client, store.tokens["viewer"])
+    page = client.get(f"/incidents/{store.slug}").text
+    for name in ("detection_gap", "detection_to_ack", "detection_to_resolution"):
+        shown = format_duration(dt.timedelta(seconds=seconds[name]))
+        assert escape(shown) in page, name
+    listing = client.get("/incidents").text
+    assert escape(format_duration(dt.timedelta(seconds=seconds["detection_gap"]))) in listing
