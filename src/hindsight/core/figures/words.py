@@ -94,6 +94,12 @@ def milestone_label(text: str) -> str | None:
     return LABELS[match.group("label").casefold()] if match else None
 
 
+def without_label(text: str) -> str:
+    """`text` without its leading milestone label: "Detected: X" → "X"."""
+    match = _LABEL.match(text)
+    return text[match.end() :] if match else text
+
+
 def labelled(milestone: str, text: str) -> str:
     """`text` as the row that holds `milestone`: "Detected: HighErrorRate firing …"."""
     return f"{LABEL_OF[milestone]}: {text}"
