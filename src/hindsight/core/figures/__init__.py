@@ -7,10 +7,10 @@ a document's timeline rows (`Milestones[Placed[row]]`), the store keeps their in
 """
 
 from hindsight.core.figures.kinds import (
-    ACK_KINDS,
+    ACK_KIND,
     CHANGE_KINDS,
     DETECTION_KINDS,
-    MITIGATION_KINDS,
+    MITIGATION_KIND,
     RESOLUTION_KINDS,
 )
 from hindsight.core.figures.milestones import (
@@ -25,10 +25,10 @@ from hindsight.core.figures.milestones import (
 )
 
 __all__ = [
-    "ACK_KINDS",
+    "ACK_KIND",
     "CHANGE_KINDS",
     "DETECTION_KINDS",
-    "MITIGATION_KINDS",
+    "MITIGATION_KIND",
     "RESOLUTION_KINDS",
     "Durations",
     "Instant",

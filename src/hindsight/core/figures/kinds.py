@@ -7,7 +7,7 @@ from hindsight.core.events import EventKind
 
 DETECTION_KINDS = frozenset({EventKind.ALERT_FIRING, EventKind.PAGE_TRIGGERED})
 CHANGE_KINDS = frozenset({EventKind.CHANGE, EventKind.DEPLOY})
-ACK_KINDS = frozenset({EventKind.ACKNOWLEDGED})
-MITIGATION_KINDS = frozenset({EventKind.MITIGATION})
+ACK_KIND = EventKind.ACKNOWLEDGED
+MITIGATION_KIND = EventKind.MITIGATION
 # In order of trust: a page's resolution is the incident's, an alert's only a fallback.
 RESOLUTION_KINDS = (EventKind.RESOLVED, EventKind.ALERT_RESOLVED)

@@ -15,8 +15,11 @@ from collections.abc import Sequence
 
 from hindsight.core.events import Event, EventKind
 from hindsight.core.figures import (
+    ACK_KIND,
     CHANGE_KINDS,
     DETECTION_KINDS,
+    MITIGATION_KIND,
+    RESOLUTION_KINDS,
     Durations,
     Milestones,
     SuspectedCause,
@@ -55,7 +58,7 @@ def find_milestones(events: Sequence[Event]) -> Milestones[Event]:
 
     starts = [at[kind][0] for kind in DETECTION_KINDS if at[kind]]
     if not starts:
-        return Milestones(resolved=last(EventKind.RESOLVED, 0))
+        return Milestones(resolved=last(RESOLUTION_KINDS[0], 0))
     det = min(starts)
     detection = events[det]
     service_sets = {events[i].services for kind in DETECTION_KINDS for i in at[kind]}
@@ -71,10 +74,9 @@ def find_milestones(events: Sequence[Event]) -> Milestones[Event]:
     page = first(EventKind.PAGE_TRIGGERED)
     # The page that started the response defines the incident: its resolution is the
     # incident's, even if a side alert in another tool was closed later.
-    resolved = (
-        (last(EventKind.RESOLVED, det, page.subject) if page and page.subject else None)
-        or last(EventKind.RESOLVED, det)
-        or last(EventKind.ALERT_RESOLVED, det)
+    page_resolved = RESOLUTION_KINDS[0]
+    resolved = (last(page_resolved, det, page.subject) if page and page.subject else None) or next(
+        (found for kind in RESOLUTION_KINDS if (found := last(kind, det))), None
     )
     return Milestones(
         cause=cause.event if cause else None,
@@ -82,8 +84,8 @@ def find_milestones(events: Sequence[Event]) -> Milestones[Event]:
         impact_start=condition or detection,
         first_detection=detection,
         first_page=page,
-        acknowledged=first(EventKind.ACKNOWLEDGED, det),
-        mitigated=first(EventKind.MITIGATION, det),
+        acknowledged=first(ACK_KIND, det),
+        mitigated=first(MITIGATION_KIND, det),
         resolved=resolved,
     )
 
