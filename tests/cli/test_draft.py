@@ -108,7 +108,7 @@ def test_a_stored_incident_is_drafted_then_refreshed(
         run("ingest", source, str(EVIDENCE / source), "--incident", slug)
     out, err = run("draft", slug)
     assert "postmortem created: version 1" in err
-    assert "- 14:12 — Deploy of main@4f1c2ab to production started" in out
+    assert "- 14:12:03 — Suspected cause: Deploy of main@4f1c2ab to production started" in out
     shown, _ = run("postmortem", "show", slug)
     assert "From 14:32 to 15:19 UTC on 2026-03-14" in shown
     run("ingest", "pagerduty", str(EVIDENCE / "pagerduty"), "--incident", slug)

@@ -53,7 +53,7 @@ def test_incident_ingest_timeline_show_and_export(store: str) -> None:
     assert "first detection: 2026-03-14T14:36:20.807000Z" in shown
     assert "Detection gap (suspected cause → detection): 24 min 17 s" in shown
     timeline = run("timeline", slug)
-    assert "- 14:36 — HighErrorRate (page) firing" in timeline
+    assert "- 14:36:20 — Detected: HighErrorRate (page) firing" in timeline
     assert run("timeline", incident_id) == timeline
     exported = json.loads(run("export", slug, "--format", "json"))
     assert exported["incident"]["slug"] == slug and len(exported["events"]) == 9

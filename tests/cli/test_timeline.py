@@ -19,8 +19,9 @@ def test_markdown_timeline_with_durations_over_the_evidence_folder() -> None:
     assert result.exit_code == 0, result.output
     out = result.output
     assert out.startswith("## Timeline\n\nAll times in UTC.\n")
-    assert "- 14:36 — HighErrorRate (page) firing" in out
-    assert "- 14:39 — Incident #4821 acknowledged (pagerduty)" in out
+    assert "- 14:36:20 — Detected: HighErrorRate (page) firing" in out
+    assert "- 14:37 — Incident #4821 triggered" in out
+    assert "- 14:39:12 — Acknowledged: Incident #4821 acknowledged (pagerduty)" in out
     assert "Detection gap (suspected cause → detection): 24 min 17 s" in out
     assert "Suspected cause (candidate): Deploy of main@4f1c2ab to production started" in out
 
@@ -36,7 +37,8 @@ def test_json_and_time_zone(tmp_path: Path) -> None:
     data = json.loads(result.output)
     assert data["time_zone"] == "Europe/Berlin"
     assert data["milestones"]["acknowledged"]["at"] == "2026-03-14T14:39:12.345000Z"
-    assert data["durations_seconds"]["detection_to_ack"] == 171.538
+    # 14:36:20.807 → 14:39:12.345, to the whole second as the rows write them
+    assert data["durations_seconds"]["detection_to_ack"] == 172.0
     lanes = {e["lane"] for e in data["entries"]}
     assert lanes == {"cause", "response"}
 

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 from hindsight.core.events import Actor, Event, EventKind
 from hindsight.store.event_values import sqlite_time
-from hindsight.store.records import Durations, Milestones, NewIncident
+from hindsight.store.records import Durations, Instant, Milestones, NewIncident
 from hindsight.store.tables import events
 from hindsight.store.unit_of_work import UnitOfWork
 
@@ -31,12 +31,12 @@ def _event(key: str, at: dt.datetime = T0, **extra: object) -> Event:
 
 def test_an_incident_round_trips_with_milestones_to_the_microsecond(uow: UnitOfWork) -> None:
     milestones = Milestones(
-        cause_at=T0 - dt.timedelta(minutes=7),
-        detected_at=T0,
-        acknowledged_at=T0 + dt.timedelta(seconds=95, microseconds=1),
+        cause=Instant(T0 - dt.timedelta(minutes=7)),
         cause_candidate="deploy of checkout-api v2.3.1",
+        first_detection=Instant(T0),
+        acknowledged=Instant(T0 + dt.timedelta(seconds=95, microseconds=1)),
     )
-    durations = Durations(detection_gap_s=420.0, time_to_acknowledge_s=95.000001)
+    durations = Durations.of_seconds(detection_gap_s=420.0, time_to_acknowledge_s=95.000001)
     with uow:
         made = uow.incidents.add(
             NewIncident("2026-03-14-errors", "Errors", "SEV-2", services=("checkout-api",)), T0

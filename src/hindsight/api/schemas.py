@@ -112,7 +112,7 @@ class IncidentOut(BaseModel):
                 "resolved_at": m.resolved_at,
                 "cause_candidate": m.cause_candidate,
             },
-            durations_seconds=dict(vars(d)),
+            durations_seconds=d.seconds(),
             url=f"/incidents/{incident.slug}",
             api_url=f"/api/v1/incidents/{incident.slug}",
         )

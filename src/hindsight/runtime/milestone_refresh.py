@@ -26,7 +26,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from hindsight.core.events import Event, EventKind
-from hindsight.core.timeline.milestones import DETECTION_KINDS
+from hindsight.core.figures import DETECTION_KINDS
 from hindsight.services.timelines import write_evidence_figures
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 

@@ -14,12 +14,11 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from hindsight.core.events import Event, EventKind
+from hindsight.core.events import Event
+from hindsight.core.figures import DETECTION_KINDS
 from hindsight.sources import Source, get_source
 from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork
-
-DETECTION_KINDS = frozenset({EventKind.ALERT_FIRING, EventKind.PAGE_TRIGGERED})
 
 
 def correlation_keys(source: str | Source, payload: bytes, found: Sequence[Event]) -> list[str]:

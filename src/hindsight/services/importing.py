@@ -27,7 +27,7 @@ from pathlib import PurePath
 from hindsight.core.document.template import SEVERITIES
 from hindsight.core.errors import UserError
 from hindsight.core.events import UTC, Event, EventKind
-from hindsight.core.importing import ImportResult, Milestones, TimedEvent, import_text
+from hindsight.core.importing import ImportResult, Mark, Milestones, TimedEvent, import_text
 from hindsight.services.incidents import find_incident, new_incident_in
 from hindsight.services.postmortems import new_postmortem_in, update_postmortem
 from hindsight.store.records import Incident
@@ -163,13 +163,17 @@ def events_of(prepared: Prepared) -> list[Event]:
     return out
 
 
-def _kind(row: TimedEvent, marks: Milestones) -> EventKind:
+def _kind(row: TimedEvent, marks: Milestones[Mark]) -> EventKind:
     """The importer's reading of the row, where it has one (the very rows it chose)."""
-    if row is marks.acknowledged:
+
+    def chose(mark: Mark | None) -> bool:
+        return mark is not None and mark.row is row
+
+    if chose(marks.acknowledged):
         return EventKind.ACKNOWLEDGED
-    if row is marks.mitigated:
+    if chose(marks.mitigated):
         return EventKind.MITIGATION
-    if row is marks.resolved:
+    if chose(marks.resolved):
         return EventKind.RESOLVED
     return EventKind.NOTE
 

@@ -7,17 +7,18 @@ transaction (`refresh_milestones`); the server leaves them to its coalescing
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass
 
 from hindsight.core.events import Event
+from hindsight.core.figures import Durations, Instant, Milestones
 from hindsight.core.incident import follow_evidence, opened_at, status_from_evidence
-from hindsight.core.timeline import Milestones as CoreMilestones
 from hindsight.core.timeline import Timeline, build_timeline
 from hindsight.core.timeline.build import timeline_events
 from hindsight.core.timeline.milestones import find_milestones
 from hindsight.services.incidents import find_incident
-from hindsight.store.records import Durations, Incident, Milestones
+from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork
 
 
@@ -68,30 +69,13 @@ def write_evidence_figures(
     return True
 
 
-def to_records(found: CoreMilestones) -> tuple[Milestones, Durations]:
-    def at(event: Event | None) -> dt.datetime | None:
-        return event.at if event is not None else None
-
-    def seconds(delta: dt.timedelta | None) -> float | None:
-        return delta.total_seconds() if delta is not None else None
-
-    cause = found.suspected_cause
-    spans = found.durations
-    return (
-        Milestones(
-            cause_at=cause.event.at if cause else None,
-            detected_at=at(found.first_detection),
-            paged_at=at(found.first_page),
-            acknowledged_at=at(found.acknowledged),
-            mitigated_at=at(found.mitigated),
-            resolved_at=at(found.resolved),
-            cause_candidate=f"{cause.event.text} — {cause.reasoning}" if cause else None,
-        ),
-        Durations(
-            detection_gap_s=seconds(spans.detection_gap),
-            time_to_acknowledge_s=seconds(spans.detection_to_ack),
-            time_to_mitigate_s=seconds(spans.detection_to_mitigation),
-            time_to_resolve_s=seconds(spans.detection_to_resolution),
-            impact_s=seconds(spans.impact_window),
-        ),
+def to_records(found: Milestones[Event]) -> tuple[Milestones[Instant], Durations]:
+    """The timeline's milestones as the store keeps them: the instants (the cause with its
+    change's text and the reasoning), and the durations the core computed from the events."""
+    cause = found.cause
+    kept = dataclasses.replace(
+        found.instants(),
+        impact_start=None,  # not a column: its window is kept among the durations
+        cause_candidate=f"{cause.text} — {found.cause_candidate}" if cause else None,
     )
+    return kept, found.durations

@@ -8,12 +8,15 @@ from collections.abc import Iterable, Iterator
 from sqlalchemy import Connection, bindparam, func, select
 
 from hindsight.core.events import Event, EventKind
+from hindsight.core.figures import CHANGE_KINDS as CORE_CHANGE_KINDS
+from hindsight.core.figures import DETECTION_KINDS as CORE_DETECTION_KINDS
 from hindsight.store import mapping
 from hindsight.store.event_values import COLUMNS, StoredValues, stored_values
 from hindsight.store.tables import events
 
-CHANGE_KINDS = (EventKind.CHANGE.value, EventKind.DEPLOY.value)
-DETECTION_KINDS = (EventKind.ALERT_FIRING.value, EventKind.PAGE_TRIGGERED.value)
+# The core's kinds, as the stored strings the seeks compare.
+CHANGE_KINDS = tuple(sorted(kind.value for kind in CORE_CHANGE_KINDS))
+DETECTION_KINDS = tuple(sorted(kind.value for kind in CORE_DETECTION_KINDS))
 
 # Bulk inserts take the events as `event_values` tuples (COLUMNS, in stored form), so no
 # per-row type processing runs here, and add the incident and payload ids themselves.

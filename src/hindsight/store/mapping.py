@@ -10,12 +10,11 @@ from typing import Any
 from sqlalchemy import RowMapping
 
 from hindsight.core.events import Actor, Event, EventKind
+from hindsight.core.figures import Durations, Instant, Milestones
 from hindsight.core.incident import PolicyDecision, PostmortemState
 from hindsight.store.records import (
     AuditEntry,
-    Durations,
     Incident,
-    Milestones,
     NewIncident,
     Payload,
     Postmortem,
@@ -40,11 +39,29 @@ def new_incident_row(incident: NewIncident) -> dict[str, Any]:
     }
 
 
-def milestone_row(milestones: Milestones, durations: Durations) -> dict[str, Any]:
+def milestone_row(milestones: Milestones[Instant], durations: Durations) -> dict[str, Any]:
+    """The core's milestones and durations as the incident's columns: an instant each (the
+    impact start is not kept; its window is, among the durations) and seconds each."""
     row: dict[str, Any] = {name: getattr(milestones, name) for name in MILESTONES}
     row["cause_candidate"] = milestones.cause_candidate
     row.update({name: getattr(durations, name) for name in DURATIONS})
     return row
+
+
+def milestones_from_row(row: Row) -> Milestones[Instant]:
+    def at(name: str) -> Instant | None:
+        value = row[name]
+        return None if value is None else Instant(value)
+
+    return Milestones(
+        cause=at("cause_at"),
+        cause_candidate=row["cause_candidate"],
+        first_detection=at("detected_at"),
+        first_page=at("paged_at"),
+        acknowledged=at("acknowledged_at"),
+        mitigated=at("mitigated_at"),
+        resolved=at("resolved_at"),
+    )
 
 
 def incident_from_row(row: Row) -> Incident:
@@ -58,10 +75,8 @@ def incident_from_row(row: Row) -> Incident:
         customer_visible=bool(row["customer_visible"]),
         created_at=row["created_at"],
         updated_at=row["updated_at"],
-        milestones=Milestones(
-            **{name: row[name] for name in MILESTONES}, cause_candidate=row["cause_candidate"]
-        ),
-        durations=Durations(**{name: row[name] for name in DURATIONS}),
+        milestones=milestones_from_row(row),
+        durations=Durations.of_seconds(**{name: row[name] for name in DURATIONS}),
         opened_at=row["opened_at"],
         policy=PolicyDecision(row["policy_decision"], row["policy_trigger"], row["policy_why"]),
     )

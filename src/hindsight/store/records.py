@@ -1,8 +1,9 @@
 """What the store keeps, as frozen values (no SQLAlchemy here; `mapping` converts rows).
 
 Events come back as the core's own `Event`; postmortems keep their Markdown, which the core
-parses. The incident and its milestones are plain records until the core grows its own
-incident model.
+parses. The milestones and durations are the core's own values (`core.figures`): instants
+and seconds in the incident's columns. Its status, severity and the trigger table's decision are
+the core's (`core.incident`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from hindsight.core.document.template import SEVERITIES
+from hindsight.core.figures import Durations, Instant, Milestones
 from hindsight.core.incident import (
     INCIDENT_STATUSES,
     IncidentFacts,
@@ -19,31 +21,12 @@ from hindsight.core.incident import (
     PostmortemState,
 )
 
-
-@dataclass(frozen=True)
-class Milestones:
-    """The instants the timeline found: the suspected cause (a candidate, with its reasoning),
-    first detection, first page, acknowledgement, mitigation and resolution."""
-
-    cause_at: dt.datetime | None = None
-    detected_at: dt.datetime | None = None
-    paged_at: dt.datetime | None = None
-    acknowledged_at: dt.datetime | None = None
-    mitigated_at: dt.datetime | None = None
-    resolved_at: dt.datetime | None = None
-    cause_candidate: str | None = None
-
-
-@dataclass(frozen=True)
-class Durations:
-    """Seconds between milestones (None when either end is unknown)."""
-
-    detection_gap_s: float | None = None  # cause → detection
-    time_to_acknowledge_s: float | None = None  # detection → acknowledgement
-    time_to_mitigate_s: float | None = None  # detection → mitigation
-    time_to_resolve_s: float | None = None  # detection → resolution
-    impact_s: float | None = None  # the total impact window
-
+__all__ = [  # the core's milestones and durations, mapped by `mapping`
+    "INCIDENT_STATUSES",
+    "Durations",
+    "Instant",
+    "Milestones",
+]
 
 NOT_DECIDED = PolicyDecision("not_required", "", "")
 
@@ -59,8 +42,8 @@ class Incident:
     customer_visible: bool
     created_at: dt.datetime
     updated_at: dt.datetime
-    milestones: Milestones = Milestones()
-    durations: Durations = Durations()
+    milestones: Milestones[Instant] = field(default_factory=Milestones)
+    durations: Durations = field(default_factory=Durations)
     opened_at: dt.datetime | None = None  # its first evidence (None until it has some)
     policy: PolicyDecision = NOT_DECIDED
 

@@ -16,6 +16,7 @@ from hindsight.store.records import (
     AuditEntry,
     Durations,
     Incident,
+    Instant,
     Milestones,
     NewIncident,
     Payload,
@@ -155,7 +156,7 @@ class IncidentRepository:
     def set_milestones(
         self,
         incident_id: int,
-        milestones: Milestones,
+        milestones: Milestones[Instant],
         durations: Durations,
         now: dt.datetime,
         *,

@@ -2,7 +2,8 @@
 
 An event's line is the one the timeline renderer writes (`14:12 — Deploy … (github)`), so a
 promoted event reads exactly like a drafted one; it is recognised again by its text and
-source, whatever clock format the line starts with. Entries stay in time order.
+source, whatever clock format the line starts with and whether or not it is labelled as a
+milestone's row ("Detected: …"). Entries stay in time order.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from hindsight.core.document import (
     render,
 )
 from hindsight.core.events import UTC, Event
+from hindsight.core.figures.words import without_label
 from hindsight.core.timeline import Entry
 from hindsight.core.timeline.render import entry_line
 
@@ -36,8 +38,13 @@ def _suffix(event: Event) -> str:
     return f"{' '.join(event.text.split())} ({event.source})"
 
 
+def _after_clock(text: str) -> str | None:
+    """What follows the clock, a milestone's label ("Detected: ") left out."""
+    return without_label(text.split(" — ", 1)[1]) if " — " in text else None
+
+
 def _is_line_of(item: ListItem, event: Event) -> bool:
-    return item.text.endswith(" — " + _suffix(event))
+    return _after_clock(item.text) == _suffix(event)
 
 
 def _timeline(document: Document) -> tuple[int, Section] | None:
@@ -53,7 +60,7 @@ def promoted(markdown: str, events: tuple[Event, ...]) -> frozenset[str]:
     if found is None:
         return frozenset()
     items = [i for b in found[1].blocks if isinstance(b, BulletList) for i in b.items]
-    suffixes = {i.text.split(" — ", 1)[1] for i in items if " — " in i.text}
+    suffixes = {_after_clock(i.text) for i in items}
     return frozenset(e.key for e in events if _suffix(e) in suffixes)
 
 

@@ -75,4 +75,4 @@ def test_template_sections_are_filled_and_missing_ones_added() -> None:
     assert actions["header"] is Action.KEPT  # a plain template header was not drafted by us
     headings = [s.heading for s in merged.document.sections]
     assert headings.index("Timeline") == headings.index("Impact") + 1
-    assert "- 14:36 — HighErrorRate (page) firing" in out
+    assert "- 14:36:20 — Detected: HighErrorRate (page) firing" in out

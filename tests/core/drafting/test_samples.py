@@ -157,7 +157,10 @@ def test_midnight_sample_counts_counters_across_a_reset(
     budget = failed / ((1 - 0.995) * total / covered * 28 * 86400)
     assert f"{_pct(budget)} of the 28-day 99.5% error budget of search-api" in markdown
     assert "From 2026-05-09 23:41 to 2026-05-10 00:55 UTC" in markdown
-    assert "- 2026-05-10 00:35 — Migration 0042 reverted on search-api (migrations)" in markdown
+    assert (
+        "- 2026-05-10 00:35:02 — Mitigation: Migration 0042 reverted on search-api (migrations)"
+        in markdown
+    )
     assert result.document.field_value("Incident team") == "Omar Haddad"
     assert result.document.field_value("Date of incident") == "2026-05-09"
 

@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from hindsight.core.analysis import record_from_import
 from hindsight.core.document.model import BulletList
 from hindsight.core.document.readers import read_action_items, read_root_cause
-from hindsight.core.document.template import SectionKind
+from hindsight.core.document.template import TEMPLATE, SectionKind
 from hindsight.core.importing import ImportResult, import_text
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -39,8 +40,8 @@ def test_sre_book_layout() -> None:
     assert clocks(result) == ["07:58", "08:03", "08:06", "08:09", "08:25", "08:44"]
     assert result.events[0].at == dt.datetime(2024, 4, 9, 7, 58, tzinfo=dt.UTC)
     marks = result.milestones
-    assert marks.minutes("cause", "detected") == 8  # model push → prober alert
-    assert marks.minutes("detected", "acknowledged") == 3
+    assert marks.durations.minutes("detection_gap") == 8  # model push → prober alert
+    assert marks.durations.minutes("detection_to_ack") == 3
     actions = read_action_items(result.document)
     assert [(a.owner, a.type) for a in actions] == [("rowan", "prevent"), ("tamsin", "detect")]
     # The grouping heading "Lessons Learned" is dropped, and says so.
@@ -103,7 +104,7 @@ def test_blog_with_toml_front_matter_and_date_headings() -> None:
     assert [e.date for e in result.events] == [dt.date(2024, 2, 20)] * 4 + [
         dt.date(2024, 2, 21)
     ] * 2
-    assert result.milestones.minutes("cause", "detected") == 11
+    assert result.milestones.durations.minutes("detection_gap") == 11
     assert result.events[-1].at == dt.datetime(2024, 2, 21, 14, 10, tzinfo=dt.UTC)
     assert ("IP004", 6) in codes(result)  # the intro paragraph became the summary
     assert result.markdown.startswith("+++\ntitle = ")
@@ -190,3 +191,20 @@ def test_headings_the_template_does_not_know_keep_their_text_and_say_so() -> Non
     assert result.sections == ()
     assert ("IP023", 3) in codes(result)
     assert "## Tuesday\n\nThe relay restarted twice.\n\n## Wednesday\n\nQuiet.\n" in result.markdown
+
+
+def test_template_placeholders_are_never_facts() -> None:
+    """The seed template's "SEV-1 / SEV-2 / SEV-3", "Draft / In review / Published",
+    "YYYY-MM-DD" and "<hh:mm>" are nobody's answer: none of them is read as a fact."""
+    result = import_text(TEMPLATE)
+    facts = result.facts
+    assert (facts.severity, facts.status, facts.date, facts.duration_minutes) == (
+        None,
+        None,
+        None,
+        None,
+    )
+    assert facts.services == () and facts.reported_by is None
+    assert record_from_import(result).severity is None
+    filled = import_text(TEMPLATE.replace("SEV-1 / SEV-2 / SEV-3", "SEV-2", 1))
+    assert filled.facts.severity == "SEV-2"

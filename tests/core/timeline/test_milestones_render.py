@@ -40,10 +40,11 @@ def test_sample_incident_milestones() -> None:
     # The page that started the response is resolved at 15:19; a side alert closed later
     # in another tool does not move the resolution.
     assert m.resolved is not None and m.resolved.at == _at(15, 19, 30, 880000)
+    # Durations run between the instants as a timeline row writes them: to the whole second.
     d = m.durations
-    assert d.detection_gap == _at(14, 36, 20, 807000) - _at(14, 12, 3)
-    assert d.detection_to_ack == dt.timedelta(minutes=2, seconds=51, milliseconds=538)
-    assert d.impact_window == _at(15, 19, 30, 880000) - _at(14, 32)
+    assert d.detection_gap == _at(14, 36, 20) - _at(14, 12, 3)
+    assert d.detection_to_ack == dt.timedelta(minutes=2, seconds=52)  # 14:36:20 → 14:39:12
+    assert d.impact_window == _at(15, 19, 30) - _at(14, 32)
 
 
 def test_cause_must_touch_an_affected_service() -> None:
@@ -72,7 +73,10 @@ def test_section_renders_through_the_document_model() -> None:
     section = timeline_section(timeline)
     text = render(Document(sections=(section,)))
     assert text.startswith("## Timeline\n\nAll times in UTC.\n\n- 13:58 — Push to main")
-    assert "- 14:39 — Incident #4821 acknowledged (pagerduty)" in text
+    assert "- 14:37 — Incident #4821 triggered" in text
+    # A milestone's row gives the second and says which milestone it holds.
+    assert "- 14:39:12 — Acknowledged: Incident #4821 acknowledged (pagerduty)" in text
+    assert "- 14:12:03 — Suspected cause: Deploy of main@4f1c2ab to production started" in text
     assert "Priya Raman in #inc" not in text  # chat stays in the evidence log by default
     reparsed = parse(text)
     assert reparsed.sections[0].kind is SectionKind.TIMELINE
@@ -89,8 +93,14 @@ def test_document_kinds_setting_and_time_zone() -> None:
     section = timeline_section(timeline, berlin)
     assert section.blocks[0] == Paragraph("All times in Europe/Berlin.")
     items = section.blocks[1]
-    assert isinstance(items, BulletList) and len(items.items) == 6
-    assert items.items[0].text.startswith("15:51 — Priya Raman in #inc")
+    assert isinstance(items, BulletList)
+    texts = [item.text for item in items.items]
+    # The chat messages, and the five milestones' rows whatever their kind: the figures must
+    # be readable from the document.
+    assert len(texts) == 6 + 5
+    assert texts[0].startswith("15:12:03 — Suspected cause: Deploy of main@4f1c2ab")
+    assert next(t for t in texts if "Priya Raman in #inc" in t).startswith("15:51 — ")
+    assert any(t.startswith("16:19:30 — Resolved: Incident #4821 resolved") for t in texts)
 
 
 def test_entries_are_dated_when_the_incident_spans_days() -> None:
@@ -101,8 +111,8 @@ def test_entries_are_dated_when_the_incident_spans_days() -> None:
     items = timeline_section(build_timeline(events)).blocks[1]
     assert isinstance(items, BulletList)
     assert [i.text for i in items.items] == [
-        "2026-03-14 23:50 — a (t)",
-        "2026-03-15 00:20 — r (t)",
+        "2026-03-14 23:50:00 — Detected: a (t)",
+        "2026-03-15 00:20:00 — Resolved: r (t)",
     ]
 
 
@@ -115,7 +125,9 @@ def test_storm_entry_shows_its_count() -> None:
     ]
     items = timeline_section(build_timeline(events)).blocks[1]
     assert isinstance(items, BulletList)
-    assert [i.text for i in items.items] == ["14:00 — HighErrorRate firing [×3 until 14:02] (am)"]
+    assert [i.text for i in items.items] == [
+        "14:00:00 — Detected: HighErrorRate firing [×3 until 14:02] (am)"
+    ]
 
 
 def test_format_duration() -> None:

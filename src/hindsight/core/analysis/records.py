@@ -106,13 +106,14 @@ def record_from_import(result: ImportResult, incident_id: str | None = None) -> 
         actions.append(
             ActionRecord(item.action, kind, given, item.owner, due.value if due else None, done)
         )
+    spans = marks.durations
     detection = facts.detection_minutes
     if detection is None:
-        detection = marks.minutes("cause", "detected")
+        detection = _minutes(spans.detection_gap)
     duration = facts.duration_minutes
     if duration is None:
-        duration = marks.minutes("cause", "resolved")
-    start = marks.cause
+        duration = _minutes(spans.impact_window)  # the importer's impact runs from the cause
+    start = marks.cause.row if marks.cause else None
     return IncidentRecord(
         id=incident_id or result.name or (facts.title or "incident"),
         title=facts.title or "",
@@ -125,9 +126,13 @@ def record_from_import(result: ImportResult, incident_id: str | None = None) -> 
         started_at=start.at if start else None,
         start_minute_of_day=start.minute % 1440 if start and start.minute is not None else None,
         detection_minutes=detection,
-        ack_minutes=marks.minutes("detected", "acknowledged"),
+        ack_minutes=_minutes(spans.detection_to_ack),
         duration_minutes=duration,
         actions=tuple(actions),
         status=facts.status,
         published=facts.published,
     )
+
+
+def _minutes(span: dt.timedelta | None) -> float | None:
+    return None if span is None else span.total_seconds() / 60

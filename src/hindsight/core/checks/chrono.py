@@ -1,6 +1,10 @@
 """Reading the timeline as time: absolute minutes, the cause, the detection and the resolution.
 
-Shared by the timeline rules, the Duration check and the cause→detection gap metric.
+Shared by the timeline rules, the Duration check and the figures (the cause→detection gap and
+detection→resolution). A row labelled with its milestone ("Detected: …", as `hindsight draft`
+writes them) is that milestone; otherwise the shared vocabulary (`core.figures.words`) reads
+it. The figures come from the core's one computation (`core.figures.durations_of`) over the
+rows placed on instants, to the second when the rows give seconds.
 """
 
 from __future__ import annotations
@@ -10,42 +14,12 @@ import re
 from dataclasses import dataclass
 
 from hindsight.core.checks.diagnostic import Metric
-from hindsight.core.checks.text import words
 from hindsight.core.document.readers import TimelineEntry
+from hindsight.core.figures import Milestones, Placed, whole_minutes
+from hindsight.core.figures import words as vocabulary
+from hindsight.core.figures.milestones import AXIS_ORIGIN
 
-# Sources (the "(alert)" at the end of an entry) that mean someone or something noticed.
-DETECT_SOURCES = frozenset(
-    words(
-        """
-    alert alerts alerting page pager pagerduty opsgenie monitoring customer customers
-    support report ticket synthetic uptime
-    """
-    )
-)
-CAUSE_SOURCES = frozenset(
-    ["deploy", "deployment", "change", "git", "github", "ci", "cd", "release", "commit", "config"]
-)
-_DETECT = re.compile(
-    r"\b(?:alert(?:ed|s)?\s+(?:fire|fired|fires|firing|triggered|trigger)|alert\b|alerted|"
-    r"fir(?:es|ed|ing)\b|paged|pages\b|paging|noticed|notices|reported|reports\b|detected|"
-    r"detects|pinged|spotted|flagged|complain\w*|incident\s+(?:declared|opened|created))",
-    re.IGNORECASE,
-)
-_NEGATED_DETECT = re.compile(r"\b(?:no|without|not|never)\s+(?:\w+\s+)?(?:alerts?|pages?)\b", re.I)
-_CHANGE = re.compile(
-    r"\b(?:deploy(?:ed|s|ment)?|roll(?:ed|s)?[- ]?out|rollout|ship(?:ped|s)?|merg(?:ed|es)|"
-    r"releas(?:ed|es)|chang(?:ed|e|es)|upgrad(?:ed|es?)|migrat(?:ed|ion)|push(?:ed)?|"
-    r"commit(?:ted)?|introduc(?:ed|es)|enabled|disabled|expir(?:ed|es)|crossed|latent|"
-    r"applied|updated|config(?:uration)?)\b",
-    re.IGNORECASE,
-)
-_RESOLVED = re.compile(
-    r"\b(?:resolved|resolves|resolution|recovered|recovers|restored|mitigated|back\s+to\s+normal|"
-    r"all[- ]clear|closed|fixed|healthy|returned\s+to\s+normal|incident\s+(?:ended|over)|"
-    r"back\s+(?:up|online)|stable|normal\s+operation|incident\s+(?:ends?|closed?)|close[sd]?|"
-    r"once\s+again|nominal|operational|usual\s+rate)\b",
-    re.IGNORECASE,
-)
+Row = Placed[TimelineEntry]
 
 
 @dataclass(frozen=True)
@@ -56,26 +30,19 @@ class Reading:
     detection: int | None
     cause: int | None
     resolution: int | None
+    milestones: Milestones[Row]  # the landmarks placed on instants
 
 
 def source_class(entry: TimelineEntry) -> str | None:
-    words = set(re.findall(r"[a-z]+", (entry.source or "").casefold()))
-    if words & DETECT_SOURCES:
-        return "detect"
-    if words & CAUSE_SOURCES:
-        return "cause"
-    return None
+    return vocabulary.source_class(entry.source)
 
 
 def is_detection(entry: TimelineEntry) -> bool:
-    kind = source_class(entry)
-    if kind is not None:
-        return kind == "detect"
-    return bool(_DETECT.search(entry.text)) and not _NEGATED_DETECT.search(entry.text)
+    return vocabulary.reads_as_detection(entry.text, entry.source)
 
 
 def is_change(entry: TimelineEntry) -> bool:
-    return source_class(entry) == "cause" or bool(_CHANGE.search(entry.text))
+    return vocabulary.reads_as_change(entry.text, entry.source)
 
 
 def is_day_line(entry: TimelineEntry) -> bool:
@@ -83,7 +50,7 @@ def is_day_line(entry: TimelineEntry) -> bool:
 
 
 def is_resolution(entry: TimelineEntry) -> bool:
-    return bool(_RESOLVED.search(entry.text))
+    return vocabulary.reads_as_resolution(entry.text)
 
 
 def absolute_minutes(entries: tuple[TimelineEntry, ...]) -> tuple[int | None, ...]:
@@ -121,36 +88,87 @@ def _date(text: str | None) -> dt.date | None:
 
 
 def read(entries: tuple[TimelineEntry, ...]) -> Reading:
-    detection = next((i for i, e in enumerate(entries) if is_detection(e)), None)
-    cause: int | None = None
-    if detection:
+    labels = [vocabulary.milestone_label(e.text) for e in entries]
+
+    def labelled(milestone: str) -> int | None:
+        return next((i for i, label in enumerate(labels) if label == milestone), None)
+
+    detection = labelled("detection")
+    if detection is None:
+        detection = next((i for i, e in enumerate(entries) if is_detection(e)), None)
+    cause = labelled("cause")
+    if cause is None and detection:
         # A bare date line heads the day's entries; it is neither cause nor detection.
         before = [i for i in range(detection) if not is_day_line(entries[i])]
         changes = [i for i in before if is_change(entries[i])]
         cause = changes[-1] if changes else (before[0] if before else None)
-    resolution = len(entries) - 1 if entries and is_resolution(entries[-1]) else None
-    return Reading(absolute_minutes(entries), detection, cause, resolution)
+    resolution = labelled("resolution")
+    if resolution is None and entries and is_resolution(entries[-1]):
+        resolution = len(entries) - 1
+    after = detection if detection is not None else len(entries)
+    acknowledged = labelled("acknowledgement")
+    if acknowledged is None:
+        acknowledged = _first(entries, vocabulary.ACKNOWLEDGEMENT, after + 1)
+    mitigated = labelled("mitigation")
+    if mitigated is None:
+        mitigated = _first(entries, vocabulary.MITIGATION, after + 1)
+    absolute = absolute_minutes(entries)
+    placed = _placed(entries, absolute)
+
+    def row(index: int | None) -> Row | None:
+        return placed[index] if index is not None else None
+
+    milestones = Milestones(
+        cause=row(cause),
+        first_detection=row(detection),
+        acknowledged=row(acknowledged),
+        mitigated=row(mitigated),
+        resolved=row(resolution),
+    )
+    return Reading(absolute, detection, cause, resolution, milestones)
+
+
+def _first(entries: tuple[TimelineEntry, ...], words: re.Pattern[str], start: int) -> int | None:
+    return next((i for i in range(start, len(entries)) if words.search(entries[i].text)), None)
+
+
+def _placed(
+    entries: tuple[TimelineEntry, ...], absolute: tuple[int | None, ...]
+) -> tuple[Row | None, ...]:
+    """Each timed row on an instant: its day and minute as `absolute_minutes` reads them, and
+    its second when the row gives one."""
+    first = next((d for d in (_date(e.date) for e in entries) if d is not None), None)
+    origin = AXIS_ORIGIN if first is None else dt.datetime.combine(first, dt.time(), dt.UTC)
+    out: list[Row | None] = []
+    for entry, minutes in zip(entries, absolute, strict=True):
+        if minutes is None or entry.clock is None:
+            out.append(None)
+            continue
+        at = origin + dt.timedelta(minutes=minutes, seconds=entry.clock[2])
+        out.append(Placed(entry, at))
+    return tuple(out)
 
 
 def metrics(entries: tuple[TimelineEntry, ...]) -> list[Metric]:
-    """The cause→detection gap and the time to resolve, when the timeline allows them."""
-    reading = read(entries)
-    if reading.detection is None or reading.cause is None:
+    """The cause→detection gap and the time to resolve, when the timeline allows them: whole
+    minutes of the core's durations, the same figures the evidence's timeline reports."""
+    return metrics_of(read(entries))
+
+
+def metrics_of(reading: Reading) -> list[Metric]:
+    marks = reading.milestones
+    cause, detection = marks.cause, marks.first_detection
+    if cause is None or detection is None:
         return []
-    cause, detection = entries[reading.cause], entries[reading.detection]
-    start, seen = reading.absolute[reading.cause], reading.absolute[reading.detection]
-    if start is None or seen is None:
+    spans = marks.durations
+    gap = whole_minutes(spans.detection_gap)
+    if gap is None:
         return []
-    line = cause.span.start if cause.span else None
-    out = [
-        Metric("detection_gap", seen - start, "minutes", line, f"{cause.time} → {detection.time}")
-    ]
-    end = reading.absolute[reading.resolution] if reading.resolution is not None else None
-    if end is not None:
-        last = entries[reading.resolution or 0]
-        out.append(
-            Metric(
-                "time_to_resolve", end - seen, "minutes", line, f"{detection.time} → {last.time}"
-            )
-        )
+    line = cause.row.span.start if cause.row.span else None
+    detail = f"{cause.row.time} → {detection.row.time}"
+    out = [Metric("detection_gap", gap, "minutes", line, detail)]
+    resolve = whole_minutes(spans.detection_to_resolution)
+    if resolve is not None and marks.resolved is not None:
+        detail = f"{detection.row.time} → {marks.resolved.row.time}"
+        out.append(Metric("time_to_resolve", resolve, "minutes", line, detail))
     return out

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property
 
+from hindsight.core.checks import chrono
 from hindsight.core.checks.options import LintOptions
 from hindsight.core.checks.people import header_people
 from hindsight.core.checks.vocab import Vocabulary, vocabulary
@@ -140,6 +141,12 @@ class Context:
             for e in self.timeline.entries
             if "HH:MM" not in e.raw and not contains_placeholder(e.raw)
         )
+
+    @cached_property
+    def reading(self) -> chrono.Reading:
+        """The timeline's milestones and their placed rows, read once for the timeline rules
+        and the figures (`chrono.metrics_of`)."""
+        return chrono.read(self.entries)
 
     @cached_property
     def impact(self) -> tuple[ImpactField, ...]:

@@ -77,7 +77,7 @@ def lint(document: Document, options: LintOptions | None = None) -> LintResult:
                 )
             )
     kept.sort(key=lambda d: d.sort_key)
-    return LintResult(tuple(kept), tuple(chrono.metrics(ctx.entries)), ctx.status)
+    return LintResult(tuple(kept), tuple(chrono.metrics_of(ctx.reading)), ctx.status)
 
 
 def _severity(rule: type[Rule], options: LintOptions, ctx: Context) -> Severity:

@@ -20,13 +20,14 @@ from hindsight.core.document.model import (
     Table,
 )
 from hindsight.core.document.template import ImpactSpec, SectionKind, impact_spec, normalise_label
+from hindsight.core.document.zones import abbreviations
 
 # ---------------------------------------------------------------------------------------------
 # Timeline
 
-# Zone abbreviations a timeline row may carry after its time ("14:05 CI runs" has none).
-_ZONES = "CEST|CET|EEST|EET|WEST|WET|BST|IST|PST|PDT|EST|EDT|CST|CDT|MST|"
-_ZONES += "MDT|AKST|AKDT|HST|JST|KST|HKT|SGT|AEST|AEDT|ACST|AWST|NZST|NZDT|MSK"
+# Zone abbreviations a timeline row may carry after its time ("14:05 CI runs" has none): the
+# one zone table (`zones`), the importer's too.
+_ZONES = "|".join(name for name in abbreviations() if len(name) > 1)
 _TIME = re.compile(
     r"""^\s*(?:\*\*|__)?\s*[\[`]?\s*  # "[13:20] …" and "`13:20` …" are common shapes too
     (?:(?P<date>\d{4}-\d{2}-\d{2}|\d{4}/\d{2}/\d{2})(?:[T\s,]+|$))?

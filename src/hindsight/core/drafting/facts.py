@@ -12,8 +12,8 @@ from hindsight.core.document.model import FrontItem
 from hindsight.core.drafting.impact import ImpactFigures, ServiceMetrics, figures
 from hindsight.core.drafting.provenance import Citation
 from hindsight.core.events import UTC, Event, EventKind
+from hindsight.core.figures import DETECTION_KINDS
 from hindsight.core.timeline import DOCUMENT_KINDS, Milestones, Timeline
-from hindsight.core.timeline.milestones import DETECTION_KINDS
 
 FALLBACK_WINDOW = dt.timedelta(hours=1)  # impact queried after a detection with no resolution
 
@@ -43,7 +43,7 @@ class Facts:
     figures: tuple[ImpactFigures, ...]
 
     @property
-    def milestones(self) -> Milestones:
+    def milestones(self) -> Milestones[Event]:
         return self.timeline.milestones
 
     @property

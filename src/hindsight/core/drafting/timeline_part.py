@@ -9,7 +9,7 @@ from hindsight.core.drafting import phrases
 from hindsight.core.drafting.facts import Facts, Part
 from hindsight.core.drafting.provenance import Citation
 from hindsight.core.timeline import RenderSettings
-from hindsight.core.timeline.render import document_entries, entry_line, zone_line
+from hindsight.core.timeline.render import document_entries, entry_line, milestone_of, zone_line
 
 MAX_REFERENCES = 20
 
@@ -23,10 +23,11 @@ def timeline_part(facts: Facts) -> Part:
     days = {e.event.at.astimezone(facts.tz).date() for e in entries}
     days |= {e.until.astimezone(facts.tz).date() for e in entries if e.until is not None}
     dated = len(days) > 1
+    marks = milestone_of(facts.timeline)  # the rows the linter reads the figures back from
     items: list[ListItem] = []
     cited: list[Citation] = []
     for entry in entries:
-        line = entry_line(entry, facts.tz, dated=dated)
+        line = entry_line(entry, facts.tz, dated=dated, milestone=marks.get(entry.event.key))
         items.append(ListItem(line))
         cited.append(Citation(part, line, (entry.event.key,)))
     blocks: tuple[Paragraph | BulletList, ...] = (Paragraph(zone_line(settings)),)

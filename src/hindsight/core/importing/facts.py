@@ -18,7 +18,12 @@ import yaml
 
 from hindsight.core.document.model import BulletList, Document, FrontMatter, Paragraph, Table
 from hindsight.core.document.readers import split_label
-from hindsight.core.document.template import SectionKind, normalise_label
+from hindsight.core.document.template import (
+    SectionKind,
+    contains_placeholder,
+    is_placeholder,
+    normalise_label,
+)
 from hindsight.core.importing import findings as f
 from hindsight.core.importing.dates import find_date, parse_duration, prose_duration
 from hindsight.core.importing.findings import ImportFinding
@@ -147,6 +152,8 @@ def read_facts(
     values: dict[str, Fact] = {}
     contributing: tuple[str, ...] = ()
     for label, value, line, source in labelled_lines(document):
+        if is_placeholder(value) or contains_placeholder(value):
+            continue  # the template's "SEV-1 / SEV-2 / SEV-3" is nobody's answer: never data
         key = field_by_meaning(label) or label
         normal = normalise_label(label)
         if normal.startswith("contributing service") or normal == "caused by":

@@ -18,9 +18,10 @@ from dataclasses import dataclass
 from hindsight.core.document.model import Document, FrontItem, FrontMatter, HeaderField, Heading
 from hindsight.core.document.parse import parse
 from hindsight.core.document.render import render
+from hindsight.core.figures import Milestones
 from hindsight.core.importing import findings as f
 from hindsight.core.importing.dates import find_date
-from hindsight.core.importing.events import Milestones, milestones
+from hindsight.core.importing.events import Mark, milestones
 from hindsight.core.importing.facts import Fact, Facts, read_facts
 from hindsight.core.importing.findings import ImportFinding, Level
 from hindsight.core.importing.sections import reshape
@@ -33,7 +34,7 @@ class ImportResult:
     document: Document
     facts: Facts
     events: tuple[TimedEvent, ...]
-    milestones: Milestones
+    milestones: Milestones[Mark]
     findings: tuple[ImportFinding, ...]
     name: str | None = None
 

@@ -1,27 +1,15 @@
 """Time-zone names as postmortems write them, and the declarations that set one for a timeline.
 
-Offsets are fixed: "PST" means UTC-8 even in May, because that is what the author wrote; a
-name we do not know is reported, never guessed.
+The table of names and offsets is `core.document.zones`, shared with the timeline reader.
 """
 
 from __future__ import annotations
 
 import re
 
-# Abbreviation → minutes east of UTC.
-OFFSETS: dict[str, int] = {
-    "UTC": 0, "GMT": 0, "Z": 0, "WET": 0,
-    "BST": 60, "CET": 60, "WEST": 60, "MET": 60,
-    "CEST": 120, "EET": 120, "SAST": 120, "MEST": 120,
-    "EEST": 180, "MSK": 180,
-    "IST": 330,
-    "SGT": 480, "HKT": 480, "AWST": 480,
-    "JST": 540, "KST": 540,
-    "AEST": 600, "AEDT": 660, "NZST": 720, "NZDT": 780,
-    "EST": -300, "EDT": -240, "CST": -360, "CDT": -300,
-    "MST": -420, "MDT": -360, "PST": -480, "PDT": -420,
-    "AKST": -540, "AKDT": -480, "HST": -600,
-}  # fmt: skip
+from hindsight.core.document.zones import OFFSETS, REGIONAL
+
+__all__ = ["OFFSETS", "declared_zone", "is_zone", "offset_of", "says_approximate"]
 
 _NAMES = {
     "coordinated universal time": "UTC",
@@ -59,7 +47,7 @@ def offset_of(zone: str) -> int | None:
 
 
 def is_zone(token: str) -> bool:
-    return offset_of(token) is not None or token.upper() in {"PT", "ET", "CT", "MT"}
+    return offset_of(token) is not None or token.upper() in REGIONAL
 
 
 def declared_zone(text: str) -> str | None:

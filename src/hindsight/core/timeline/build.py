@@ -23,7 +23,7 @@ from hindsight.core.timeline.storms import DEFAULT_WINDOW, Entry, collapse
 class Timeline:
     events: tuple[Event, ...]  # the full evidence log: de-duplicated, in order
     entries: tuple[Entry, ...]  # the same with storms collapsed
-    milestones: Milestones
+    milestones: Milestones[Event]
 
     def lane(self, lane: Lane) -> tuple[Entry, ...]:
         return tuple(e for e in self.entries if e.lane is lane)
@@ -48,7 +48,7 @@ def build_timeline(
     )
 
 
-def timeline_milestones(events: Iterable[Event]) -> Milestones:
+def timeline_milestones(events: Iterable[Event]) -> Milestones[Event]:
     """`build_timeline(events).milestones`, without collapsing storms (which the milestones do
     not use): for callers that keep only the milestones, as the server does after every storm
     of deliveries."""

@@ -1,10 +1,10 @@
-"""Milestones of an incident and the durations between them.
+"""Milestones of an incident read from its evidence (the core's `Milestones[Event]`).
 
 The suspected cause is the last change or deploy to an affected service before the first
 detection. It is offered as a *candidate* with the reasoning that picked it: timing and a
 shared service make a change worth examining, not guilty. The durations are the numbers a
 postmortem quotes: the detection gap (cause → detection), and detection → acknowledgement,
-→ mitigation, → resolution, plus the whole impact window.
+→ mitigation, → resolution, plus the whole impact window (`core.figures.durations_of`).
 """
 
 from __future__ import annotations
@@ -12,59 +12,30 @@ from __future__ import annotations
 import datetime as dt
 from bisect import bisect_left
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from hindsight.core.events import Event, EventKind
+from hindsight.core.figures import (
+    ACK_KIND,
+    CHANGE_KINDS,
+    DETECTION_KINDS,
+    MITIGATION_KIND,
+    RESOLUTION_KINDS,
+    Durations,
+    Milestones,
+    SuspectedCause,
+)
 
-DETECTION_KINDS = frozenset({EventKind.ALERT_FIRING, EventKind.PAGE_TRIGGERED})
-CHANGE_KINDS = frozenset({EventKind.CHANGE, EventKind.DEPLOY})
-
-
-@dataclass(frozen=True)
-class SuspectedCause:
-    """A candidate for review, never a finding: the event and why it was picked."""
-
-    event: Event
-    reasoning: str
-
-
-@dataclass(frozen=True)
-class Durations:
-    detection_gap: dt.timedelta | None  # suspected cause → first detection
-    detection_to_ack: dt.timedelta | None
-    detection_to_mitigation: dt.timedelta | None
-    detection_to_resolution: dt.timedelta | None
-    impact_window: dt.timedelta | None  # impact start → resolution
-
-
-@dataclass(frozen=True)
-class Milestones:
-    suspected_cause: SuspectedCause | None = None
-    impact_start: Event | None = None  # first condition after the cause, else first detection
-    first_detection: Event | None = None
-    first_page: Event | None = None
-    acknowledged: Event | None = None
-    mitigated: Event | None = None
-    resolved: Event | None = None
-
-    @property
-    def durations(self) -> Durations:
-        detection = self.first_detection
-
-        def since(start: Event | None, end: Event | None) -> dt.timedelta | None:
-            return end.at - start.at if start is not None and end is not None else None
-
-        cause = self.suspected_cause.event if self.suspected_cause else None
-        return Durations(
-            detection_gap=since(cause, detection),
-            detection_to_ack=since(detection, self.acknowledged),
-            detection_to_mitigation=since(detection, self.mitigated),
-            detection_to_resolution=since(detection, self.resolved),
-            impact_window=since(self.impact_start, self.resolved),
-        )
+__all__ = [
+    "CHANGE_KINDS",
+    "DETECTION_KINDS",
+    "Durations",
+    "Milestones",
+    "SuspectedCause",
+    "find_milestones",
+]
 
 
-def find_milestones(events: Sequence[Event]) -> Milestones:
+def find_milestones(events: Sequence[Event]) -> Milestones[Event]:
     """Milestones of `events`, which are de-duplicated and merged into order."""
     # One pass to index positions by kind; every question below is then a lookup or a bisect
     # on a short list, not another pass over a million-event storm.
@@ -87,7 +58,7 @@ def find_milestones(events: Sequence[Event]) -> Milestones:
 
     starts = [at[kind][0] for kind in DETECTION_KINDS if at[kind]]
     if not starts:
-        return Milestones(resolved=last(EventKind.RESOLVED, 0))
+        return Milestones(resolved=last(RESOLUTION_KINDS[0], 0))
     det = min(starts)
     detection = events[det]
     service_sets = {events[i].services for kind in DETECTION_KINDS for i in at[kind]}
@@ -103,25 +74,25 @@ def find_milestones(events: Sequence[Event]) -> Milestones:
     page = first(EventKind.PAGE_TRIGGERED)
     # The page that started the response defines the incident: its resolution is the
     # incident's, even if a side alert in another tool was closed later.
-    resolved = (
-        (last(EventKind.RESOLVED, det, page.subject) if page and page.subject else None)
-        or last(EventKind.RESOLVED, det)
-        or last(EventKind.ALERT_RESOLVED, det)
+    page_resolved = RESOLUTION_KINDS[0]
+    resolved = (last(page_resolved, det, page.subject) if page and page.subject else None) or next(
+        (found for kind in RESOLUTION_KINDS if (found := last(kind, det))), None
     )
     return Milestones(
-        suspected_cause=cause,
+        cause=cause.event if cause else None,
+        cause_candidate=cause.reasoning if cause else None,
         impact_start=condition or detection,
         first_detection=detection,
         first_page=page,
-        acknowledged=first(EventKind.ACKNOWLEDGED, det),
-        mitigated=first(EventKind.MITIGATION, det),
+        acknowledged=first(ACK_KIND, det),
+        mitigated=first(MITIGATION_KIND, det),
         resolved=resolved,
     )
 
 
 def _suspected_cause(
     before: list[Event], detection: Event, affected: list[str]
-) -> SuspectedCause | None:
+) -> SuspectedCause[Event] | None:
     touching = [e for e in before if set(e.services) & set(affected)] if affected else before
     if not touching:
         return None

@@ -2,8 +2,13 @@
 
     All times in UTC.
 
-    - 14:12 — Deploy of main@4f1c2ab to production started (github)
-    - 14:36 — HighErrorRate (page) firing: 5xx ratio is 12% [×3 until 14:44] (alertmanager)
+    - 14:12:03 — Suspected cause: Deploy of main@4f1c2ab to production started (github)
+    - 14:33 — Checkout 5xx ratio crossed the 5% SLO threshold (SLO dashboard)
+    - 14:36:20 — Detected: HighErrorRate (page) firing [×3 until 14:44] (alertmanager)
+
+The rows that hold the milestones (suspected cause, first detection, acknowledgement,
+mitigation, resolution) are always shown, say which milestone they hold and give the second,
+so the linter reads the same figures back from the document (`checks.chrono`).
 
 Entries are dated (`2026-03-14 23:58 — …`) when the shown entries span more than one day in
 the chosen zone. `document_kinds` decides which kinds go into the document; the rest stay in
@@ -16,7 +21,8 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from hindsight.core.document.model import BulletList, ListItem, Paragraph, Section
-from hindsight.core.events import UTC, EventKind
+from hindsight.core.events import UTC, Event, EventKind
+from hindsight.core.figures import words
 from hindsight.core.timeline.build import Timeline
 from hindsight.core.timeline.milestones import Durations
 from hindsight.core.timeline.storms import Entry
@@ -37,15 +43,49 @@ class RenderSettings:
     document_kinds: frozenset[EventKind] = field(default=DOCUMENT_KINDS)
 
 
+# Which milestone a row holds (`core.figures.words` labels) and where the timeline keeps it.
+MILESTONE_ROWS = (
+    ("cause", "cause"),
+    ("detection", "first_detection"),
+    ("acknowledgement", "acknowledged"),
+    ("mitigation", "mitigated"),
+    ("resolution", "resolved"),
+)
+
+
+def milestone_of(timeline: Timeline) -> dict[str, str]:
+    """Event key → the milestone its row holds."""
+    out: dict[str, str] = {}
+    for milestone, attr in MILESTONE_ROWS:
+        event: Event | None = getattr(timeline.milestones, attr)
+        if event is not None:
+            out.setdefault(event.key, milestone)
+    return out
+
+
 def document_entries(timeline: Timeline, settings: RenderSettings) -> tuple[Entry, ...]:
-    return tuple(e for e in timeline.entries if e.event.kind in settings.document_kinds)
+    """The entries of the kinds the document shows, and every milestone's own event even when
+    its kind is not shown or a storm's first entry stands for it."""
+    shown = [e for e in timeline.entries if e.event.kind in settings.document_kinds]
+    keys = {e.event.key for e in shown}
+    for _, attr in MILESTONE_ROWS:
+        event: Event | None = getattr(timeline.milestones, attr)
+        if event is not None and event.key not in keys:
+            keys.add(event.key)
+            shown.append(Entry(event))
+    shown.sort(key=lambda e: e.event.order)
+    return tuple(shown)
 
 
 def timeline_section(timeline: Timeline, settings: RenderSettings | None = None) -> Section:
     settings = settings or RenderSettings()
     entries = document_entries(timeline, settings)
     dated = _spans_days(entries, settings.tz)
-    items = tuple(ListItem(entry_line(e, settings.tz, dated=dated)) for e in entries)
+    marks = milestone_of(timeline)
+    items = tuple(
+        ListItem(entry_line(e, settings.tz, dated=dated, milestone=marks.get(e.event.key)))
+        for e in entries
+    )
     blocks: tuple[Paragraph | BulletList, ...] = (Paragraph(zone_line(settings)),)
     if items:
         blocks += (BulletList(items),)
@@ -58,18 +98,25 @@ def zone_line(settings: RenderSettings) -> str:
     return f"All times in {settings.tz_name}."
 
 
-def entry_line(entry: Entry, tz: dt.tzinfo, *, dated: bool = False) -> str:
+def entry_line(
+    entry: Entry, tz: dt.tzinfo, *, dated: bool = False, milestone: str | None = None
+) -> str:
+    """`14:39 — Incident #4821 acknowledged (pagerduty)`; a milestone's row to the second and
+    labelled with it: `14:39:12 — Acknowledged: Incident #4821 acknowledged (pagerduty)`."""
     event = entry.event
-    shown = _clock(event.at, tz, dated)
+    shown = _clock(event.at, tz, dated, seconds=milestone is not None)
     text = " ".join(event.text.split())  # one line, whatever the source wrote
+    if milestone is not None:
+        text = words.labelled(milestone, text)
     if entry.count > 1 and entry.until is not None:
         text += f" [×{entry.count} until {_clock(entry.until, tz, dated)}]"
     return f"{shown} — {text} ({event.source})"
 
 
-def _clock(at: dt.datetime, tz: dt.tzinfo, dated: bool) -> str:
+def _clock(at: dt.datetime, tz: dt.tzinfo, dated: bool, *, seconds: bool = False) -> str:
     local = at.astimezone(tz)
-    return local.strftime("%Y-%m-%d %H:%M" if dated else "%H:%M")
+    clock = "%H:%M:%S" if seconds else "%H:%M"
+    return local.strftime(f"%Y-%m-%d {clock}" if dated else clock)
 
 
 def _spans_days(entries: tuple[Entry, ...], tz: dt.tzinfo) -> bool:

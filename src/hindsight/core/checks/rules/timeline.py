@@ -289,9 +289,11 @@ class DetectionGap(Rule):
 
     What it checks:
     With a cause entry before the first detection, both have exact times, so the gap from
-    cause to detection is computed (reported in the output's metrics, with time to resolve).
-    Reported when the times are missing, or when the gap is longer than `max-minutes`
-    (0: never).
+    cause to detection is computed (reported in the output's metrics, with time to resolve,
+    to the second when the entries give seconds). An entry that starts with its milestone
+    (`Suspected cause:`, `Detected:`, `Resolved:`, as `hindsight draft` writes them) is that
+    milestone. Reported when the times are missing, or when the gap is longer than
+    `max-minutes` (0: never).
 
     Why it matters:
     The detection gap shows how long the system was broken before anyone knew — usually the
@@ -312,7 +314,7 @@ class DetectionGap(Rule):
 
     def check(self, ctx: Context, opts: RuleOptions) -> Iterator[Finding]:
         entries = _entries(ctx)
-        reading = chrono.read(entries)
+        reading = ctx.reading
         if reading.detection is None or reading.cause is None:
             return
         detection = entries[reading.detection]
