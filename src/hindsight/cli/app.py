@@ -6,6 +6,7 @@ import typer
 
 from hindsight import __version__
 from hindsight.cli import (
+    actions,
     analyze,
     console,
     database,
@@ -60,6 +61,7 @@ analyze.register(app)
 draft.register(app)
 serve.register(app)
 tokens.register(app)
+actions.register(app)
 
 
 def main() -> None:
