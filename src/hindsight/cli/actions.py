@@ -6,6 +6,7 @@ import csv
 import io
 import json
 
+import httpx
 import typer
 
 from hindsight.cli import console
@@ -20,7 +21,9 @@ from hindsight.services.action_items import (
     set_status,
     to_dict,
 )
+from hindsight.services.tracker_sync import sync_trackers
 from hindsight.store.records import StoredActionItem
+from hindsight.trackers import configured
 
 actions_app = typer.Typer(
     name="actions",
@@ -114,6 +117,32 @@ def set_(
         )
     suffix = f" ({updated.status_reason})" if updated.status_reason else ""
     console.out.print(f"{updated.id}\t{updated.status}{suffix}\t{updated.action}", markup=False)
+
+
+@actions_app.command("sync")
+@handle_errors
+def sync(
+    incident: str | None = typer.Argument(None, metavar="[SLUG]", help="Only this incident's."),
+) -> None:
+    """Open an issue for each untracked open item, link it in the postmortem, pull states.
+
+    The tracker is HINDSIGHT_TRACKER (github, gitlab or jira) with its settings. Exit 0 when
+    done; 2 with the tracker's error explained, what was saved before it kept whole.
+    """
+    with session() as s, httpx.Client(timeout=s.settings.tracker_timeout_s) as client:
+        tracker = configured(s.settings, client)
+        report = sync_trackers(
+            s.uow,
+            tracker,
+            public_url=s.settings.public_url,
+            incident=incident,
+            say=lambda line: console.out.print(line, markup=False),
+        )
+    console.err.print(
+        f"{tracker.name}: {len(report.opened)} opened, {len(report.relinked)} found again, "
+        f"{len(report.moved)} status changes, {report.unchanged} unchanged",
+        markup=False,
+    )
 
 
 def register(app: typer.Typer) -> None:

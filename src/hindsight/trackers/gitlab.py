@@ -1,0 +1,87 @@
+"""GitLab Issues over the REST API v4 (`/api/v4`, token in `PRIVATE-TOKEN`).
+
+- create: `POST /projects/:id/issues` with title, description, labels (comma-separated),
+  due_date (201, the issue with `iid`, `web_url`);
+- read: `GET /projects/:id/issues/:iid`: `state` opened/closed; GitLab has no "not planned"
+  close reason, so a closed issue labelled won't do / wontfix / not planned is `not_doing`;
+- find: `GET /projects/:id/issues?search=<marker>&in=description&scope=all`, paged by the
+  Link header.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import quote
+
+import httpx
+
+from hindsight.core.actions import ActionStatus
+from hindsight.core.actions.marker import carries_marker, marked_item
+from hindsight.trackers.base import Issue, NewIssue
+from hindsight.trackers.http import call, pages
+from hindsight.trackers.refs import ref_for
+
+NOT_DOING_LABELS = frozenset({"won't do", "wont do", "wontfix", "won't fix", "not planned"})
+
+
+class GitLabTracker:
+    name = "gitlab"
+
+    def __init__(self, client: httpx.Client, *, url: str, project: str, token: str) -> None:
+        self.client = client
+        self.base = f"{url.rstrip('/')}/api/v4/projects/{quote(project.strip('/'), safe='')}"
+        self.project = project
+        self.headers = {"PRIVATE-TOKEN": token}
+
+    def _issue(self, data: dict[str, Any]) -> Issue:
+        iid = int(data["iid"])
+        url = str(data.get("web_url") or f"{self.base}/issues/{iid}")
+        ref = ref_for(self.name, url, f"{self.project}#{iid}")
+        body = data.get("description") or ""
+        if data.get("state") != "closed":
+            return Issue(ref, ActionStatus.OPEN, body=body)
+        labels = {str(label).casefold() for label in data.get("labels") or ()}
+        dropped = sorted(labels & NOT_DOING_LABELS)
+        if dropped:
+            return Issue(ref, ActionStatus.NOT_DOING, f"closed as {dropped[0]}", body)
+        return Issue(ref, ActionStatus.DONE, body=body)
+
+    def create(self, issue: NewIssue) -> Issue:
+        payload: dict[str, Any] = {
+            "title": issue.title,
+            "description": issue.body,
+            "labels": ",".join(issue.labels),
+        }
+        if issue.due is not None:
+            payload["due_date"] = issue.due.isoformat()
+        response = call(
+            self.client,
+            self.name,
+            "POST",
+            f"{self.base}/issues",
+            headers=self.headers,
+            json=payload,
+        )
+        return self._issue(response.json())
+
+    def read(self, key: str) -> Issue:
+        iid = key.rsplit("#", 1)[-1]
+        response = call(
+            self.client, self.name, "GET", f"{self.base}/issues/{iid}", headers=self.headers
+        )
+        return self._issue(response.json())
+
+    def find_marked(self, marker: str) -> list[Issue]:
+        item = marked_item(marker)
+        return [
+            self._issue(data)
+            for response in pages(
+                self.client,
+                self.name,
+                f"{self.base}/issues",
+                headers=self.headers,
+                params={"search": marker, "in": "description", "scope": "all", "per_page": 100},
+            )
+            for data in response.json()
+            if item is not None and carries_marker(data.get("description"), item)
+        ]
