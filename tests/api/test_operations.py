@@ -37,6 +37,7 @@ PROMISED = {
     "/healthz": {"get"},
     "/readyz": {"get"},
     "/metrics": {"get"},
+    **{f"/hooks/trackers/{tracker}": {"post"} for tracker in ("github", "gitlab", "jira")},
     **{
         f"/hooks/{source}": {"post"}
         for source in (

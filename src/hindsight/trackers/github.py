@@ -26,6 +26,20 @@ API_VERSION = "2022-11-28"
 NOT_PLANNED = {"not_planned": "closed as not planned", "duplicate": "closed as a duplicate"}
 
 
+def issue_from(data: dict[str, Any], issues_url: str = "") -> Issue:
+    """An issue as the REST API and the `issues` webhook event both describe it."""
+    number = int(data["number"])
+    url = str(data.get("html_url") or f"{issues_url}/{number}")
+    ref = ref_for("github", url, f"#{number}")
+    body = data.get("body") or ""
+    if data.get("state") != "closed":
+        return Issue(ref, ActionStatus.OPEN, body=body)
+    reason = data.get("state_reason")
+    if reason in NOT_PLANNED:
+        return Issue(ref, ActionStatus.NOT_DOING, NOT_PLANNED[reason], body)
+    return Issue(ref, ActionStatus.DONE, body=body)
+
+
 class GitHubTracker:
     name = "github"
 
@@ -40,15 +54,7 @@ class GitHubTracker:
         }
 
     def _issue(self, data: dict[str, Any]) -> Issue:
-        number = int(data["number"])
-        url = str(data.get("html_url") or f"{self.api}/repos/{self.repo}/issues/{number}")
-        ref = ref_for(self.name, url, f"{self.repo}#{number}")
-        reason = data.get("state_reason")
-        if data.get("state") != "closed":
-            return Issue(ref, ActionStatus.OPEN, body=data.get("body") or "")
-        if reason in NOT_PLANNED:
-            return Issue(ref, ActionStatus.NOT_DOING, NOT_PLANNED[reason], data.get("body") or "")
-        return Issue(ref, ActionStatus.DONE, body=data.get("body") or "")
+        return issue_from(data, f"{self.api}/repos/{self.repo}/issues")
 
     def create(self, issue: NewIssue) -> Issue:
         response = call(

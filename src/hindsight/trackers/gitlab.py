@@ -24,6 +24,25 @@ from hindsight.trackers.refs import ref_for
 NOT_DOING_LABELS = frozenset({"won't do", "wont do", "wontfix", "won't fix", "not planned"})
 
 
+def issue_from(data: dict[str, Any], issues_url: str = "") -> Issue:
+    """An issue as the REST API describes it (the Issue Hook's `object_attributes` carry the
+    same fields, its URL as `url` and its labels as objects with a `title`)."""
+    iid = int(data["iid"])
+    url = str(data.get("web_url") or data.get("url") or f"{issues_url}/{iid}")
+    ref = ref_for("gitlab", url, f"#{iid}")
+    body = data.get("description") or ""
+    if data.get("state") != "closed":
+        return Issue(ref, ActionStatus.OPEN, body=body)
+    labels = {
+        str(label.get("title") if isinstance(label, dict) else label).casefold()
+        for label in data.get("labels") or ()
+    }
+    dropped = sorted(labels & NOT_DOING_LABELS)
+    if dropped:
+        return Issue(ref, ActionStatus.NOT_DOING, f"closed as {dropped[0]}", body)
+    return Issue(ref, ActionStatus.DONE, body=body)
+
+
 class GitLabTracker:
     name = "gitlab"
 
@@ -34,17 +53,7 @@ class GitLabTracker:
         self.headers = {"PRIVATE-TOKEN": token}
 
     def _issue(self, data: dict[str, Any]) -> Issue:
-        iid = int(data["iid"])
-        url = str(data.get("web_url") or f"{self.base}/issues/{iid}")
-        ref = ref_for(self.name, url, f"{self.project}#{iid}")
-        body = data.get("description") or ""
-        if data.get("state") != "closed":
-            return Issue(ref, ActionStatus.OPEN, body=body)
-        labels = {str(label).casefold() for label in data.get("labels") or ()}
-        dropped = sorted(labels & NOT_DOING_LABELS)
-        if dropped:
-            return Issue(ref, ActionStatus.NOT_DOING, f"closed as {dropped[0]}", body)
-        return Issue(ref, ActionStatus.DONE, body=body)
+        return issue_from(data, f"{self.base}/issues")
 
     def create(self, issue: NewIssue) -> Issue:
         payload: dict[str, Any] = {

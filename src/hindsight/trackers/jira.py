@@ -55,6 +55,26 @@ def adf_text(value: Any) -> str:
     return ""
 
 
+def site_of(data: dict[str, Any]) -> str:
+    """The site an issue's `self` (`https://SITE/rest/api/3/issue/10001`) belongs to."""
+    return str(data.get("self") or "").split("/rest/", 1)[0]
+
+
+def issue_from(data: dict[str, Any], site: str) -> Issue:
+    """An issue as the REST API and the `jira:issue_updated` webhook both describe it."""
+    key = str(data["key"])
+    ref = ref_for("jira", f"{site.rstrip('/')}/browse/{key}", key)
+    fields = data.get("fields") or {}
+    body = adf_text(fields.get("description"))
+    category = ((fields.get("status") or {}).get("statusCategory") or {}).get("key")
+    if category != "done":
+        return Issue(ref, ActionStatus.OPEN, body=body)
+    resolution = str((fields.get("resolution") or {}).get("name") or "")
+    if resolution.casefold().replace("’", "'") in DROPPED:
+        return Issue(ref, ActionStatus.NOT_DOING, f"resolved as {resolution}", body)
+    return Issue(ref, ActionStatus.DONE, body=body)
+
+
 class JiraTracker:
     name = "jira"
 
@@ -92,17 +112,7 @@ class JiraTracker:
         return call(self.client, self.name, method, url, headers=self.headers, **options)
 
     def _issue(self, data: dict[str, Any]) -> Issue:
-        key = str(data["key"])
-        ref = ref_for(self.name, f"{self.site}/browse/{key}", key)
-        fields = data.get("fields") or {}
-        body = adf_text(fields.get("description"))
-        category = ((fields.get("status") or {}).get("statusCategory") or {}).get("key")
-        if category != "done":
-            return Issue(ref, ActionStatus.OPEN, body=body)
-        resolution = str((fields.get("resolution") or {}).get("name") or "")
-        if resolution.casefold().replace("’", "'") in DROPPED:
-            return Issue(ref, ActionStatus.NOT_DOING, f"resolved as {resolution}", body)
-        return Issue(ref, ActionStatus.DONE, body=body)
+        return issue_from(data, self.site)
 
     def create(self, issue: NewIssue) -> Issue:
         text = _COMMENT.sub(r"\1", issue.body)
