@@ -13,8 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from hindsight.core.actions import ActionStatus, parse_status, parse_tracking, transition
+from hindsight.core.actions.completion import Completion, FollowUp, completion
 from hindsight.core.actions.due import due_date, is_overdue
 from hindsight.core.actions.matching import Known, Row, match_rows
+from hindsight.core.analysis.records import stated_done
 from hindsight.core.document import parse
 from hindsight.core.document.readers import ActionItem, read_action_items
 from hindsight.core.document.template import ACTION_TYPES
@@ -87,7 +89,10 @@ def sync_items_from_document(
     for index, (row, match) in enumerate(zip(rows, matches, strict=True)):
         values = _document_values(row, index + 1)
         if match is None:
-            status = ActionStatus.DONE if row.done else ActionStatus.OPEN
+            # A new record starts as the document states it (a ticked box, "done" in its
+            # Tracking cell); from then on its status lives here.
+            said = row.done if row.done is not None else stated_done(row.tracking, row.action)
+            status = ActionStatus.DONE if said else ActionStatus.OPEN
             uow.action_items.add(
                 StoredActionItem(
                     postmortem_id=postmortem.id,
@@ -250,6 +255,36 @@ def status_from_tracker(
     return moved
 
 
+def follow_ups(uow: UnitOfWork) -> list[FollowUp]:
+    """Every stored item as completion sees it (teams: its incident's services)."""
+    with uow:
+        items = uow.action_items.listing()
+        cache: dict[int, tuple[str, ...]] = {}
+        for item in items:
+            if item.incident_id not in cache:
+                incident = uow.incidents.get(item.incident_id)
+                cache[item.incident_id] = incident.services if incident else ()
+    return [
+        FollowUp(
+            id=i.id,
+            incident=i.incident,
+            type=i.type,
+            teams=cache[i.incident_id],
+            status=ActionStatus(i.status),
+            created=(i.created_at or dt.datetime.now(dt.UTC)).date(),
+            closed=i.closed_at.date() if i.closed_at else None,
+            due=due_date(i.due),
+            owner=i.owner,
+            action=i.action,
+        )
+        for i in items
+    ]
+
+
+def follow_up_completion(uow: UnitOfWork, today: dt.date) -> Completion:
+    return completion(follow_ups(uow), today)
+
+
 def parse_today(text: str | None, *, where: str = "--today") -> dt.date | None:
     if text is None:
         return None
@@ -297,6 +332,8 @@ def _instant(value: dt.datetime | None) -> str | None:
 __all__: Sequence[str] = (
     "ItemFilter",
     "apply_status",
+    "follow_up_completion",
+    "follow_ups",
     "get_action_item",
     "list_action_items",
     "parse_today",
