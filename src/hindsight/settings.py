@@ -201,6 +201,25 @@ class Settings(BaseSettings):
     jira_labels_field: str = Field(
         default="labels", description="Jira: the field the type labels go in (empty: none)."
     )
+    slack_bot_token: SecretStr | None = Field(
+        default=None,
+        description="Follow-up reminders: a Slack bot token (`xoxb-…`, scope chat:write) that "
+        "`hindsight actions remind` posts with.",
+    )
+    slack_reminder_channel: str | None = Field(
+        default=None, description="Follow-up reminders: the Slack channel id (or #name) to post in."
+    )
+    slack_users: str = Field(
+        default="",
+        description="Follow-up reminders: owners' names to Slack user ids, comma-separated "
+        "`Priya Raman=U01PRIYA,jonas=U02JONAS`, so a reminder mentions the owner.",
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api", description="Slack's Web API (a proxy or a stand-in)."
+    )
+    reminder_due_soon_days: int = Field(
+        default=3, ge=0, le=60, description="Remind of open follow-ups due within this many days."
+    )
     jira_webhook_secret: SecretStr | None = Field(
         default=None,
         description="Jira webhooks' shared secret (the X-Hub-Signature HMAC of the body).",

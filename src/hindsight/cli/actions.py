@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import datetime as dt
 import io
 import json
 
@@ -14,6 +15,7 @@ from hindsight.cli.console import handle_errors
 from hindsight.cli.store_session import session
 from hindsight.core.actions import parse_status
 from hindsight.core.errors import UserError
+from hindsight.services import reminders
 from hindsight.services.action_items import (
     ItemFilter,
     list_action_items,
@@ -143,6 +145,36 @@ def sync(
         f"{len(report.moved)} status changes, {report.unchanged} unchanged",
         markup=False,
     )
+
+
+@actions_app.command("remind")
+@handle_errors
+def remind(
+    today: str | None = typer.Option(
+        None, "--today", metavar="YYYY-MM-DD", help="The day to count from (default: today)."
+    ),
+    dry_run: bool = typer.Option(False, "--dry-run", help="Print the message, post nothing."),
+) -> None:
+    """Post overdue and due-soon follow-ups to Slack (run it on a schedule).
+
+    HINDSIGHT_SLACK_BOT_TOKEN and HINDSIGHT_SLACK_REMINDER_CHANNEL say where;
+    HINDSIGHT_SLACK_USERS maps owners to Slack users so they are mentioned;
+    HINDSIGHT_REMINDER_DUE_SOON_DAYS is how far ahead "due soon" looks.
+    """
+    day = parse_today(today) or dt.date.today()
+    with session() as s:
+        found = reminders.collect(s.uow, s.settings, day)
+        if not found.items:
+            console.err.print(
+                "no follow-ups are overdue or due soon: nothing to post", markup=False
+            )
+            return
+        console.out.print(found.text, markup=False)
+        if dry_run:
+            return
+        with httpx.Client(timeout=s.settings.tracker_timeout_s) as client:
+            reminders.post(client, s.settings, found.text)
+    console.err.print(f"posted {len(found.items)} reminders", markup=False)
 
 
 def register(app: typer.Typer) -> None:
