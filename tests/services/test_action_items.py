@@ -11,6 +11,7 @@ from hindsight.core.actions import ActionStatus
 from hindsight.core.errors import InputError
 from hindsight.services.action_items import (
     ItemFilter,
+    earlier_open_follow_ups,
     list_action_items,
     set_status,
     status_from_tracker,
@@ -134,3 +135,16 @@ def test_a_tracker_state_moves_the_linked_items(uow: UnitOfWork, slug: str) -> N
         uow, "github", "a/db#5", ActionStatus.NOT_DOING, None, actor="github"
     )
     assert again == []  # idempotent: nothing moves twice
+
+
+def test_a_new_incident_of_the_same_service_lists_the_earlier_open_follow_ups(
+    uow: UnitOfWork, slug: str
+) -> None:
+    (done, *_) = list_action_items(uow, ItemFilter(incident=slug))
+    set_status(uow, done.id, "done", actor="jonas")
+    later = create_incident(uow, title="Pool exhausted again", services=("DB", "web"))
+    listed = earlier_open_follow_ups(uow, later.slug)
+    assert [i.action for i in listed] == ["Add a CI test for pool limits"]  # the done one is not
+    assert earlier_open_follow_ups(uow, slug) == []  # only earlier incidents count
+    other = create_incident(uow, title="CDN misroute", services=("cdn",))
+    assert earlier_open_follow_ups(uow, other.slug) == []

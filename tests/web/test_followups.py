@@ -10,6 +10,7 @@ from fastapi.testclient import TestClient
 from playwright.sync_api import Browser, expect
 
 from hindsight.services.action_items import ItemFilter, list_action_items, set_status
+from hindsight.services.incidents import create_incident
 from tests.web.conftest import Live, Store, csrf_of, sign_in
 from tests.web.test_browser import session, shot
 
@@ -67,6 +68,19 @@ def test_marking_needs_an_editor_csrf_and_a_reason(client: TestClient, store: St
     assert [i.id for i in list_action_items(store.uow(), ItemFilter()) if i.status == "done"] == [
         item.id
     ]
+
+
+def test_a_new_incident_page_lists_the_earlier_open_follow_ups(
+    client: TestClient, store: Store
+) -> None:
+    later = create_incident(store.uow(), title="Pool exhausted again", services=("checkout-api",))
+    (first, *_) = list_action_items(store.uow(), ItemFilter())
+    set_status(store.uow(), first.id, "done", actor="test")
+    sign_in(client, store.tokens["viewer"])
+    page = client.get(f"/incidents/{later.slug}").text
+    assert "Still open from earlier incidents (4)" in page
+    assert first.action not in page.split('id="earlier-follow-ups"')[1].split("</section>")[0]
+    assert "Still open from earlier incidents" not in client.get(f"/incidents/{store.slug}").text
 
 
 @pytest.mark.slow

@@ -155,6 +155,28 @@ def _services(uow: UnitOfWork, incident_id: int, cache: dict[int, set[str]]) -> 
     return cache[incident_id]
 
 
+def earlier_open_follow_ups(uow: UnitOfWork, ref: int | str) -> list[StoredActionItem]:
+    """Close the loop: the still-open follow-ups of earlier incidents that share a service
+    with this one (soonest due first) — what was promised last time this service failed."""
+    with uow:
+        incident = find_incident(uow, ref)
+        mine = {s.casefold() for s in incident.services}
+        if not mine:
+            return []
+        items = uow.action_items.listing(status=ActionStatus.OPEN.value)
+        earlier: dict[int, bool] = {}
+        for item in items:
+            if item.incident_id not in earlier:
+                other = uow.incidents.get(item.incident_id)
+                earlier[item.incident_id] = (
+                    other is not None
+                    and other.id != incident.id
+                    and (other.created_at, other.id) < (incident.created_at, incident.id)
+                    and bool(mine & {s.casefold() for s in other.services})
+                )
+    return sorted((i for i in items if earlier[i.incident_id]), key=sort_key)
+
+
 def get_action_item(uow: UnitOfWork, item_id: int) -> StoredActionItem:
     with uow:
         return _item(uow, item_id)
@@ -332,6 +354,7 @@ def _instant(value: dt.datetime | None) -> str | None:
 __all__: Sequence[str] = (
     "ItemFilter",
     "apply_status",
+    "earlier_open_follow_ups",
     "follow_up_completion",
     "follow_ups",
     "get_action_item",
