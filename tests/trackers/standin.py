@@ -20,6 +20,16 @@ from typing import Any
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 TOKEN = "s3cret-token"
+# A workflow with two ways into the done category (Jira transitions' documented shape).
+TRANSITIONS = [
+    {
+        "id": "11",
+        "name": "Start",
+        "to": {"name": "In Progress", "statusCategory": {"key": "indeterminate"}},
+    },
+    {"id": "31", "name": "Done", "to": {"name": "Done", "statusCategory": {"key": "done"}}},
+    {"id": "41", "name": "Won't Do", "to": {"name": "Closed", "statusCategory": {"key": "done"}}},
+]
 EMAIL = "bot@example.com"
 
 
@@ -159,6 +169,12 @@ class _Handler(BaseHTTPRequestHandler):
     def do_POST(self) -> None:
         self._handle("POST")
 
+    def do_PATCH(self) -> None:
+        self._handle("PATCH")
+
+    def do_PUT(self) -> None:
+        self._handle("PUT")
+
     # One route table per vendor ---------------------------------------------------------------
 
     def _created(self, state: StandIn, issue: Issue, answer: dict[str, Any]) -> bool:
@@ -205,6 +221,11 @@ class _Handler(BaseHTTPRequestHandler):
         found = re.fullmatch(re.escape(issues_path) + r"/(\d+)", path)
         if method == "GET" and found and int(found.group(1)) <= len(state.issues):
             return self._send(200, state.shape(state.issues[int(found.group(1)) - 1]))
+        if method == "PATCH" and found and int(found.group(1)) <= len(state.issues):
+            issue = state.issues[int(found.group(1)) - 1]
+            if payload.get("state") == "closed":
+                state.close(issue.number, payload.get("state_reason") or "completed")
+            return self._send(200, state.shape(issue))
         if method == "GET" and path == "/api/v3/search/issues":
             term = re.search(r'"([^"]+)"', query.get("q", [""])[0])
             hits = [] if state.search_lags or not term else state.by_marker(term.group(1))
@@ -239,6 +260,11 @@ class _Handler(BaseHTTPRequestHandler):
         found = re.fullmatch(re.escape(issues_path) + r"/(\d+)", path)
         if method == "GET" and found and int(found.group(1)) <= len(state.issues):
             return self._send(200, state.shape(state.issues[int(found.group(1)) - 1]))
+        if method == "PUT" and found and int(found.group(1)) <= len(state.issues):
+            issue = state.issues[int(found.group(1)) - 1]
+            if payload.get("state_event") == "close":
+                state.close(issue.number, payload.get("add_labels"))
+            return self._send(200, state.shape(issue))
         return None
 
     def _jira(self, state: StandIn, method: str, path: str, query: Any, payload: Any) -> Any:
@@ -268,6 +294,18 @@ class _Handler(BaseHTTPRequestHandler):
                     "self": f"{state.base}{api}/issue/{key}",
                 },
             )
+        moves = re.fullmatch(
+            re.escape(api) + rf"/issue/{re.escape(state.repo)}-(\d+)/transitions", path
+        )
+        if moves and int(moves.group(1)) <= len(state.issues):
+            if method == "GET":
+                return self._send(200, {"transitions": TRANSITIONS})
+            chosen = next(t for t in TRANSITIONS if t["id"] == payload["transition"]["id"])
+            if chosen["to"]["statusCategory"]["key"] == "done":
+                state.close(int(moves.group(1)), chosen["name"])
+            self.send_response(204)
+            self.end_headers()
+            return True
         found = re.fullmatch(re.escape(api) + rf"/issue/{re.escape(state.repo)}-(\d+)", path)
         if method == "GET" and found and int(found.group(1)) <= len(state.issues):
             return self._send(200, state.shape(state.issues[int(found.group(1)) - 1]))

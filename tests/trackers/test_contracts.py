@@ -357,3 +357,60 @@ def test_settings_choose_the_tracker_and_name_what_is_missing(client: httpx.Clie
         configured(
             Settings(tracker="jira", jira_url=JIRA, jira_project="OPS", jira_email="e"), client
         )
+
+
+# Closing --------------------------------------------------------------------------------------
+
+
+@respx.mock
+def test_github_closes_as_completed_or_not_planned(client: httpx.Client) -> None:
+    tracker = GitHubTracker(client, api_url=GH, repo="acme/web", token="t")
+    route = respx.patch(f"{GH}/repos/acme/web/issues/7").respond(
+        200, json=gh_issue(7, state="closed", reason="not_planned")
+    )
+    assert tracker.close("acme/web#7", ActionStatus.NOT_DOING).status is ActionStatus.NOT_DOING
+    assert json.loads(route.calls.last.request.content) == {
+        "state": "closed",
+        "state_reason": "not_planned",
+    }
+    tracker.close("acme/web#7", ActionStatus.DONE)
+    assert json.loads(route.calls.last.request.content)["state_reason"] == "completed"
+
+
+@respx.mock
+def test_gitlab_closes_with_a_state_event(client: httpx.Client) -> None:
+    tracker = GitLabTracker(client, url="https://gitlab.example.com", project="acme/web", token="t")
+    route = respx.put(f"{GL}/issues/3").respond(
+        200, json=gl_issue(3, state="closed", labels=["won't do"])
+    )
+    assert tracker.close("acme/web#3", ActionStatus.NOT_DOING).status is ActionStatus.NOT_DOING
+    assert json.loads(route.calls.last.request.content) == {
+        "state_event": "close",
+        "add_labels": "won't do",
+    }
+
+
+@respx.mock
+def test_jira_closes_by_the_transition_into_done(client: httpx.Client) -> None:
+    tracker = JiraTracker(client, url=JIRA, project="OPS", email="e", api_token="a")
+    transitions = {
+        "transitions": [
+            {"id": "11", "name": "Start", "to": {"statusCategory": {"key": "indeterminate"}}},
+            {"id": "31", "name": "Done", "to": {"statusCategory": {"key": "done"}}},
+            {"id": "41", "name": "Won't Do", "to": {"statusCategory": {"key": "done"}}},
+        ]
+    }
+    respx.get(f"{JIRA}/rest/api/3/issue/OPS-2/transitions").respond(200, json=transitions)
+    moved = respx.post(f"{JIRA}/rest/api/3/issue/OPS-2/transitions").respond(204)
+    respx.get(f"{JIRA}/rest/api/3/issue/OPS-2").respond(
+        200, json=jira_issue("OPS-2", "done", "Done")
+    )
+    tracker.close("OPS-2", ActionStatus.DONE)
+    assert json.loads(moved.calls.last.request.content) == {"transition": {"id": "31"}}
+    tracker.close("OPS-2", ActionStatus.NOT_DOING)
+    assert json.loads(moved.calls.last.request.content) == {"transition": {"id": "41"}}
+    respx.get(f"{JIRA}/rest/api/3/issue/OPS-9/transitions").respond(
+        200, json={"transitions": [transitions["transitions"][0]]}
+    )
+    with pytest.raises(TrackerError, match="no transition into a done status"):
+        tracker.close("OPS-9", ActionStatus.DONE)

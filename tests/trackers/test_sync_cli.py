@@ -95,6 +95,48 @@ def test_sync_opens_links_and_pulls_once(
 
 
 @pytest.mark.parametrize("kind", KINDS)
+def test_items_closed_here_are_closed_there(
+    kind: str, store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slug = incident_with_items(monkeypatch, tmp_path)
+    with standin(kind) as state:
+        assert cli(state, "actions", "sync").returncode == 0
+        listed = {i["action"]: i for i in items(slug)}
+        run(
+            "actions",
+            "set",
+            str(listed["Alert on pool saturation"]["id"]),
+            "--status",
+            "not_doing",
+            "--reason",
+            "the pool autoscales now",
+        )
+        run(
+            "actions", "set", str(listed["Add a CI test for pool limits"]["id"]), "--status", "done"
+        )
+        closing = cli(state, "actions", "sync")
+        assert closing.returncode == 0 and "2 closed there" in closing.stderr, closing.stderr
+        by_title = {i.title: i for i in state.issues}
+        dropped = {"github": "not_planned", "gitlab": "won't do", "jira": "Won't Do"}[kind]
+        done = {"github": "completed", "gitlab": None, "jira": "Done"}[kind]
+        assert (
+            by_title["Alert on pool saturation"].state,
+            by_title["Alert on pool saturation"].reason,
+        ) == ("closed", dropped)
+        assert (
+            by_title["Add a CI test for pool limits"].state,
+            by_title["Add a CI test for pool limits"].reason,
+        ) == ("closed", done)
+        settled = cli(state, "actions", "sync")
+        assert "0 status changes, 0 closed there" in settled.stderr  # and nothing flips back
+        after = {i["action"]: i["status"] for i in items(slug)}
+        assert (
+            after["Alert on pool saturation"] == "not_doing"
+            and after["Add a CI test for pool limits"] == "done"
+        )
+
+
+@pytest.mark.parametrize("kind", KINDS)
 def test_a_refused_token_is_exit_2_and_writes_nothing(
     kind: str, store: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -142,7 +142,8 @@ def sync(
         )
     console.err.print(
         f"{tracker.name}: {len(report.opened)} opened, {len(report.relinked)} found again, "
-        f"{len(report.moved)} status changes, {report.unchanged} unchanged",
+        f"{len(report.moved)} status changes, {len(report.closed)} closed there, "
+        f"{report.unchanged} unchanged",
         markup=False,
     )
 

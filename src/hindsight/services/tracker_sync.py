@@ -1,6 +1,7 @@
 """`hindsight actions sync`: open an issue for every open action item without a tracking
 link, write its link into the postmortem's Tracking cell (a revision by the tracker sync),
-and pull the state of every linked issue into the item's status.
+pull the state of every linked issue into the item's status, and close the issues of items
+closed here (done, or not planned for not_doing).
 
 Idempotent, crash included: before opening an issue the sync searches the tracker for the
 item's marker, so an issue opened by a sync that died before saving its link is found and
@@ -35,6 +36,7 @@ class SyncReport:
     opened: list[tuple[int, str]] = field(default_factory=list)  # (item, url)
     relinked: list[tuple[int, str]] = field(default_factory=list)  # found again by marker
     moved: list[tuple[int, str, str]] = field(default_factory=list)  # (item, from, to)
+    closed: list[tuple[int, str]] = field(default_factory=list)  # closed in the tracker
     unchanged: int = 0
 
 
@@ -103,7 +105,12 @@ def sync_trackers(
         if item.tracker_provider != tracker.name or not item.tracker_key:
             continue
         issue = tracker.read(item.tracker_key)
-        if _pull(uow, item, issue):
+        if issue.status is ActionStatus.OPEN and item.status != ActionStatus.OPEN.value:
+            # Closed here, still open there: close it there, as done or as not planned.
+            tracker.close(item.tracker_key, ActionStatus(item.status))
+            report.closed.append((item.id, str(issue.ref.url)))
+            say(f"{item.id}\tclosed there as {item.status}\t{issue.ref.url}\t{item.action}")
+        elif _pull(uow, item, issue):
             report.moved.append((item.id, item.status, issue.status.value))
             say(f"{item.id}\t{item.status} → {issue.status.value}\t{issue.ref.url}\t{item.action}")
         else:
@@ -112,8 +119,8 @@ def sync_trackers(
 
 
 def _pull(uow: UnitOfWork, item: StoredActionItem, issue: Issue) -> bool:
-    """A closed issue closes its item; an open issue leaves the item as it is (an item
-    closed here while its issue stays open is not reopened by a pull)."""
+    """A closed issue closes its item (an open issue never reopens a closed item: the sync
+    closes that issue instead; reopening is the tracker's webhook's to say)."""
     if issue.status is ActionStatus.OPEN or issue.status.value == item.status:
         return False
     reason = (

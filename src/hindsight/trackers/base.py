@@ -55,3 +55,7 @@ class Tracker(Protocol):
     def find_marked(self, marker: str) -> list[Issue]:
         """Issues whose body (or labels) carry exactly `marker`."""
         ...
+
+    def close(self, key: str, status: ActionStatus) -> Issue:
+        """Close the issue as done, or as not planned for `not_doing`."""
+        ...

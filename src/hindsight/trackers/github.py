@@ -3,6 +3,7 @@
 - create: `POST /repos/{owner}/{repo}/issues` with title, body, labels (201, the issue);
 - read: `GET /repos/{owner}/{repo}/issues/{number}`: `state` open/closed and `state_reason`
   (completed, not_planned, duplicate, reopened);
+- close: `PATCH /repos/{owner}/{repo}/issues/{number}` with state closed and state_reason;
 - find: `GET /search/issues?q="<marker>" repo:… is:issue in:body`, paged by the Link header;
   the search index lags behind writes, so when it finds nothing the newest issues
   (`GET /repos/{owner}/{repo}/issues?state=all&sort=created&direction=desc`) are read too.
@@ -75,6 +76,20 @@ class GitHubTracker:
             "GET",
             f"{self.api}/repos/{self.repo}/issues/{number}",
             headers=self.headers,
+        )
+        return self._issue(response.json())
+
+    def close(self, key: str, status: ActionStatus) -> Issue:
+        """`PATCH …/issues/{number}` with state closed and the reason (completed or
+        not_planned)."""
+        reason = "not_planned" if status is ActionStatus.NOT_DOING else "completed"
+        response = call(
+            self.client,
+            self.name,
+            "PATCH",
+            f"{self.api}/repos/{self.repo}/issues/{key.rsplit('#', 1)[-1]}",
+            headers=self.headers,
+            json={"state": "closed", "state_reason": reason},
         )
         return self._issue(response.json())
 

@@ -4,6 +4,7 @@
   due_date (201, the issue with `iid`, `web_url`);
 - read: `GET /projects/:id/issues/:iid`: `state` opened/closed; GitLab has no "not planned"
   close reason, so a closed issue labelled won't do / wontfix / not planned is `not_doing`;
+- close: `PUT /projects/:id/issues/:iid` with `state_event=close`;
 - find: `GET /projects/:id/issues?search=<marker>&in=description&scope=all`, paged by the
   Link header.
 """
@@ -77,6 +78,22 @@ class GitLabTracker:
         iid = key.rsplit("#", 1)[-1]
         response = call(
             self.client, self.name, "GET", f"{self.base}/issues/{iid}", headers=self.headers
+        )
+        return self._issue(response.json())
+
+    def close(self, key: str, status: ActionStatus) -> Issue:
+        """`PUT /projects/:id/issues/:iid` with `state_event=close` (and the won't do label for
+        `not_doing`, which is how a GitLab issue says it was dropped)."""
+        payload: dict[str, Any] = {"state_event": "close"}
+        if status is ActionStatus.NOT_DOING:
+            payload["add_labels"] = "won't do"
+        response = call(
+            self.client,
+            self.name,
+            "PUT",
+            f"{self.base}/issues/{key.rsplit('#', 1)[-1]}",
+            headers=self.headers,
+            json=payload,
         )
         return self._issue(response.json())
 

@@ -7,6 +7,8 @@ descriptions).
 - read: `GET /rest/api/{3|2}/issue/{key}?fields=status,resolution,labels,description`: the
   status category `done` is `done`, unless the resolution says it was dropped (Won't Do,
   Won't Fix, Declined, Duplicate, Cannot Reproduce: `not_doing`);
+- close: `GET /rest/api/{3|2}/issue/{key}/transitions`, then `POST` the transition into
+  the done category (for not_doing, one named Won't Do / Declined / Cancel when offered);
 - find: JQL `project = P AND labels = "<marker>"` (the marker is also a label; without a
   labels field, `text ~`), Cloud `GET /rest/api/3/search/jql` paged by `nextPageToken`, Data
   Center `GET /rest/api/2/search` paged by `startAt`/`maxResults`/`total`.
@@ -21,7 +23,7 @@ import httpx
 
 from hindsight.core.actions import ActionStatus
 from hindsight.core.actions.marker import carries_marker, marked_item
-from hindsight.trackers.base import Issue, NewIssue
+from hindsight.trackers.base import Issue, NewIssue, TrackerError
 from hindsight.trackers.http import call
 from hindsight.trackers.refs import ref_for
 
@@ -73,6 +75,11 @@ def issue_from(data: dict[str, Any], site: str) -> Issue:
     if resolution.casefold().replace("’", "'") in DROPPED:
         return Issue(ref, ActionStatus.NOT_DOING, f"resolved as {resolution}", body)
     return Issue(ref, ActionStatus.DONE, body=body)
+
+
+def _dropped_name(name: str) -> bool:
+    folded = name.casefold().replace("’", "'")
+    return any(word in folded for word in ("won't", "wont", "declin", "cancel", "reject"))
 
 
 class JiraTracker:
@@ -139,6 +146,31 @@ class JiraTracker:
         return self._issue(
             self._call("GET", f"{self.api}/issue/{key}", params={"fields": FIELDS}).json()
         )
+
+    def close(self, key: str, status: ActionStatus) -> Issue:
+        """Jira closes by workflow transition: `GET …/issue/{key}/transitions`, then `POST` the
+        one into the done category — for `not_doing` one named like Won't Do or Declined when
+        the workflow has it."""
+        url = f"{self.api}/issue/{key}/transitions"
+        offered = self._call("GET", url).json().get("transitions") or []
+        done = [
+            t
+            for t in offered
+            if ((t.get("to") or {}).get("statusCategory") or {}).get("key") == "done"
+        ]
+        if not done:
+            names = ", ".join(str(t.get("name")) for t in offered) or "none"
+            raise TrackerError(
+                f"issue {key} has no transition into a done status (offered: {names})",
+                where=self.name,
+                fix="close it in Jira, or give the workflow a transition to Done",
+            )
+        chosen = done[0]
+        if status is ActionStatus.NOT_DOING:
+            dropped = [t for t in done if _dropped_name(str(t.get("name") or ""))]
+            chosen = dropped[0] if dropped else chosen
+        self._call("POST", url, json={"transition": {"id": str(chosen["id"])}})
+        return self.read(key)
 
     def find_marked(self, marker: str) -> list[Issue]:
         item = marked_item(marker)
