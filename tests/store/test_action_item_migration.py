@@ -74,7 +74,8 @@ def test_done_flags_become_statuses_and_back(fresh_url: str) -> None:
         with engine.connect() as c:
             rows = c.execute(
                 sa.text(
-                    "SELECT action, status, created_at, closed_at FROM action_items ORDER BY position"
+                    "SELECT action, status, created_at, closed_at FROM action_items "
+                    "ORDER BY position"
                 )
             ).all()
         assert [(r[0], r[1]) for r in rows] == [("Done one", "done"), ("Open one", "open")]
