@@ -170,6 +170,92 @@ class Settings(BaseSettings):
             _secret_map(value)  # refuse a malformed mapping at start, not at the first delivery
         return value
 
+    # --- follow-ups: the issue tracker, its webhooks, reminders ---------------------------------
+    public_url: str = Field(
+        default="http://127.0.0.1:8000",
+        description="The web UI's address as its users reach it: tracker issues and reminders "
+        "link to `<public_url>/incidents/<slug>`.",
+    )
+    tracker: Literal["none", "github", "gitlab", "jira"] = Field(
+        default="none",
+        description="The issue tracker `hindsight actions sync` opens action items in (one per "
+        "deployment): github, gitlab or jira.",
+    )
+    tracker_timeout_s: float = Field(
+        default=30.0, gt=0, le=300, description="Seconds to wait for the tracker's answer."
+    )
+    github_repo: str | None = Field(
+        default=None, description="GitHub Issues: the repository, `owner/name`."
+    )
+    github_token: SecretStr | None = Field(
+        default=None, description="GitHub Issues: a token that may create and read issues."
+    )
+    github_api_url: str = Field(
+        default="https://api.github.com",
+        description="GitHub's REST API (GitHub Enterprise Server: `https://HOST/api/v3`).",
+    )
+    gitlab_url: str = Field(
+        default="https://gitlab.com", description="GitLab Issues: the instance's address."
+    )
+    gitlab_project: str | None = Field(
+        default=None, description="GitLab Issues: the project, by id or `group/path`."
+    )
+    gitlab_token: SecretStr | None = Field(
+        default=None, description="GitLab Issues: a personal, project or group access token."
+    )
+    gitlab_webhook_token: SecretStr | None = Field(
+        default=None, description="The secret token GitLab's Issue Hook sends (X-Gitlab-Token)."
+    )
+    jira_url: str | None = Field(
+        default=None, description="Jira: the site, e.g. `https://acme.atlassian.net`."
+    )
+    jira_project: str | None = Field(default=None, description="Jira: the project key, e.g. OPS.")
+    jira_email: str | None = Field(
+        default=None, description="Jira Cloud: the account's email (with HINDSIGHT_JIRA_API_TOKEN)."
+    )
+    jira_api_token: SecretStr | None = Field(
+        default=None, description="Jira Cloud: an API token of HINDSIGHT_JIRA_EMAIL's account."
+    )
+    jira_pat: SecretStr | None = Field(
+        default=None,
+        description="Jira Data Center: a personal access token (used instead of email and API "
+        "token; selects the REST API v2).",
+    )
+    jira_issue_type: str = Field(
+        default="Task", description="Jira: the issue type action items are created as."
+    )
+    jira_due_field: str = Field(
+        default="duedate",
+        description="Jira: the field the due date goes in (`duedate`, or a "
+        "custom field id such as `customfield_10042`; empty: none).",
+    )
+    jira_labels_field: str = Field(
+        default="labels", description="Jira: the field the type labels go in (empty: none)."
+    )
+    slack_bot_token: SecretStr | None = Field(
+        default=None,
+        description="Follow-up reminders: a Slack bot token (`xoxb-…`, scope chat:write) that "
+        "`hindsight actions remind` posts with.",
+    )
+    slack_reminder_channel: str | None = Field(
+        default=None, description="Follow-up reminders: the Slack channel id (or #name) to post in."
+    )
+    slack_users: str = Field(
+        default="",
+        description="Follow-up reminders: owners' names to Slack user ids, comma-separated "
+        "`Priya Raman=U01PRIYA,jonas=U02JONAS`, so a reminder mentions the owner.",
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api", description="Slack's Web API (a proxy or a stand-in)."
+    )
+    reminder_due_soon_days: int = Field(
+        default=3, ge=0, le=60, description="Remind of open follow-ups due within this many days."
+    )
+    jira_webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Jira webhooks' shared secret (the X-Hub-Signature HMAC of the body).",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:

@@ -37,6 +37,7 @@ NEEDS = {
     ("GET", "/api/v1/incidents/{ref}/postmortem/lint"): "viewer",
     ("GET", "/api/v1/incidents/{ref}/action-items"): "viewer",
     ("GET", "/api/v1/action-items"): "viewer",
+    ("PATCH", "/api/v1/action-items/{item_id}"): "editor",
     ("GET", "/api/v1/rules"): "viewer",
     ("GET", "/api/v1/tokens"): "admin",
     ("POST", "/api/v1/tokens"): "admin",
@@ -69,7 +70,7 @@ def test_roles_are_enforced_on_every_route(
     path: str,
 ) -> None:
     url = path.replace("{ref}", "no-such-incident").replace("{version}", "1")
-    url = url.replace("{token_id}", "999999")
+    url = url.replace("{token_id}", "999999").replace("{item_id}", "999999")
     if url.endswith("/diff"):
         url += "?from=1&to=2"
     assert_problem(client.request(method, url), 401, "token")

@@ -22,7 +22,8 @@ EXAMPLES = 12
 def test_no_request_makes_the_server_fail(tmp_path: Path) -> None:
     with migrated_engine("sqlite", tmp_path) as engine:
         load_sample(UnitOfWork(engine))  # something real behind the ids and slugs
-        app = create_app(Settings(auth="none", **SECRETS), engine=engine)
+        trackers = {"gitlab_webhook_token": "gl-token", "jira_webhook_secret": "jira-hmac"}
+        app = create_app(Settings(auth="none", **SECRETS, **trackers), engine=engine)
         schema = schemathesis.openapi.from_asgi("/openapi.json", app)
         failures: list[str] = []
         operations = 0

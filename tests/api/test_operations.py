@@ -30,12 +30,14 @@ PROMISED = {
     "/api/v1/incidents/{ref}/postmortem/lint": {"get"},
     "/api/v1/incidents/{ref}/action-items": {"get"},
     "/api/v1/action-items": {"get"},
+    "/api/v1/action-items/{item_id}": {"patch"},
     "/api/v1/rules": {"get"},
     "/api/v1/tokens": {"get", "post"},
     "/api/v1/tokens/{token_id}": {"delete"},
     "/healthz": {"get"},
     "/readyz": {"get"},
     "/metrics": {"get"},
+    **{f"/hooks/trackers/{tracker}": {"post"} for tracker in ("github", "gitlab", "jira")},
     **{
         f"/hooks/{source}": {"post"}
         for source in (

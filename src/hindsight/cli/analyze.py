@@ -3,6 +3,7 @@ reliability roadmap."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
@@ -13,12 +14,14 @@ from hindsight.cli import console
 from hindsight.cli.console import handle_errors
 from hindsight.cli.importing import imported
 from hindsight.cli.store_session import session
+from hindsight.core.actions.completion import Completion
 from hindsight.core.analysis import Analysis, IncidentRecord, analyze, record_from_import
 from hindsight.core.errors import UserError
 from hindsight.fileio import atomic_write
 from hindsight.report.roadmap_html import render_html
 from hindsight.report.roadmap_json import render_json
 from hindsight.report.roadmap_md import render_markdown
+from hindsight.services.action_items import follow_up_completion
 from hindsight.services.analytics import store_records
 
 _RENDERERS: dict[str, Callable[[Analysis], str]] = {
@@ -63,6 +66,8 @@ def analyze_command(
     else:
         records, source = _from_folder(path)
     analysis = analyze(records, today=today_date, handoffs=handoff, since=since_date)
+    if path is None:
+        analysis = dataclasses.replace(analysis, follow_ups=_completion(today_date))
     text = render(analysis)
     console.err.print(
         f"analysed {len(analysis.records)} incidents {source}",
@@ -85,6 +90,11 @@ def _from_folder(path: Path) -> tuple[list[IncidentRecord], str]:
     if not records:
         raise UserError("no Markdown postmortems found", where=str(path))
     return records, f"({warnings} import warnings; see `hindsight import` for details)"
+
+
+def _completion(today: dt.date) -> Completion:
+    with session() as s:
+        return follow_up_completion(s.uow, today)
 
 
 def _from_store(since: dt.date | None) -> list[IncidentRecord]:

@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "draft": "draft",
     "serve": "serve",
     "token": "tokens",
+    "actions": "actions",
 }
 # The order `--help` lists them in.
 MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from hindsight.core.actions.completion import Group
 from hindsight.core.analysis.analyze import Analysis
 from hindsight.core.analysis.detection import Distribution
 
@@ -87,6 +88,7 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
             ],
             "without_actions": list(actions.no_actions),
         },
+        "follow_ups": _follow_ups(analysis),
         "process": {
             "owed_missing": list(process.owed_missing)
             if process.owed_missing is not None
@@ -106,6 +108,36 @@ def to_dict(analysis: Analysis) -> dict[str, Any]:
                 "theme": r.theme,
             }
             for r in analysis.repeats
+        ],
+    }
+
+
+def _group(group: Group) -> dict[str, Any]:
+    return {
+        "name": group.name,
+        "total": group.total,
+        "done": group.done,
+        "not_doing": group.not_doing,
+        "open": group.open,
+        "done_within": {
+            str(w.days): {"done": w.done, "eligible": w.eligible, "rate": w.rate}
+            for w in group.windows
+        },
+    }
+
+
+def _follow_ups(analysis: Analysis) -> dict[str, Any] | None:
+    c = analysis.follow_ups
+    if c is None:
+        return None
+    return {
+        "overall": _group(c.overall),
+        "by_type": [_group(g) for g in c.by_type],
+        "by_team": [_group(g) for g in c.by_team],
+        "only_prevent": list(c.only_prevent),
+        "open_past_due": [
+            {"id": x.item.id, "incident": x.item.incident, "days_late": x.days_late}
+            for x in c.open_past_due
         ],
     }
 

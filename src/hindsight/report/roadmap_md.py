@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from hindsight.core.actions.completion import Group
 from hindsight.core.analysis.analyze import Analysis
 from hindsight.core.analysis.detection import Distribution
 
@@ -60,8 +61,36 @@ def render_markdown(analysis: Analysis) -> str:
             out += _evidence(analysis, item.incidents)
         out.append("")
     out += _themes(analysis) + _services(analysis) + _detection(analysis)
-    out += _actions(analysis) + _process(analysis) + _repeats(analysis)
+    out += _actions(analysis) + _follow_ups(analysis) + _process(analysis) + _repeats(analysis)
     return "\n".join(out).rstrip() + "\n"
+
+
+def _windows(group: Group) -> str:
+    return ", ".join(f"{w.days} d {_share(w.rate)} ({w.done}/{w.eligible})" for w in group.windows)
+
+
+def _follow_ups(analysis: Analysis) -> list[str]:
+    """Completion from the store's records: done within 30/60/90 days of being written."""
+    c = analysis.follow_ups
+    if c is None:
+        return []
+    o = c.overall
+    out = [
+        "## Follow-up completion",
+        "",
+        f"- {o.total} items: {o.done} done, {o.not_doing} not doing, {o.open} open",
+        f"- Done within {_windows(o)}",
+    ]
+    out += [f"- Type {g.name}: {g.done}/{g.total} done; within {_windows(g)}" for g in c.by_type]
+    out += [f"- Team {g.name}: {g.done}/{g.total} done; within {_windows(g)}" for g in c.by_team]
+    out.append(f"- Postmortems with only 'prevent' actions: {len(c.only_prevent)}")
+    out.append(f"- Open past their due date: {len(c.open_past_due)}")
+    out += [
+        f"  - {late.days_late} days late: {late.item.action} ({late.item.owner or 'no owner'}, "
+        f"`{late.item.incident}`)"
+        for late in c.open_past_due[:10]
+    ]
+    return [*out, ""]
 
 
 def _themes(analysis: Analysis) -> list[str]:

@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Sequence
 
+from hindsight.core.actions.matching import text_key
 from hindsight.core.analysis import IncidentRecord, record_from_import
 from hindsight.core.document import parse
 from hindsight.core.importing import import_text
-from hindsight.store.records import Incident, Postmortem, Revision
+from hindsight.store.records import Incident, Postmortem, Revision, StoredActionItem
 from hindsight.store.unit_of_work import UnitOfWork
 
 _PAGE = 500
@@ -39,7 +41,8 @@ def store_records(uow: UnitOfWork, since: dt.date | None = None) -> list[Inciden
             for incident in page:
                 postmortem = uow.postmortems.for_incident(incident.id)
                 revisions = uow.postmortems.revisions(postmortem.id) if postmortem else []
-                out.append(incident_record(incident, postmortem, revisions))
+                items = uow.action_items.for_postmortem(postmortem.id) if postmortem else []
+                out.append(incident_record(incident, postmortem, revisions, items))
             if len(page) < _PAGE:
                 break
             offset += _PAGE
@@ -48,7 +51,10 @@ def store_records(uow: UnitOfWork, since: dt.date | None = None) -> list[Inciden
 
 
 def incident_record(
-    incident: Incident, postmortem: Postmortem | None, revisions: list[Revision]
+    incident: Incident,
+    postmortem: Postmortem | None,
+    revisions: list[Revision],
+    items: Sequence[StoredActionItem] = (),
 ) -> IncidentRecord:
     owed = postmortem_owed(incident)
     if postmortem is None:
@@ -73,7 +79,31 @@ def incident_record(
             postmortem_owed=owed,
             review_changed=review_changed(revisions),
         )
+        record = with_stored_status(record, items)
     return _with_stored_times(record, incident)
+
+
+# The records' status, as the analysis's `done`: `not_doing` is a decision, neither done nor
+# open, so it counts as neither (None).
+_DONE = {"done": True, "open": False, "not_doing": None}
+
+
+def with_stored_status(record: IncidentRecord, items: Sequence[StoredActionItem]) -> IncidentRecord:
+    """The document's actions with the status their records hold (status lives in the store,
+    not in the document), matched by action text."""
+    if not items:
+        return record
+    by_text: dict[str, list[StoredActionItem]] = {}
+    for item in items:
+        by_text.setdefault(text_key(item.action), []).append(item)
+    actions = []
+    for action in record.actions:
+        same = by_text.get(text_key(action.text))
+        if same:
+            actions.append(dataclasses.replace(action, done=_DONE.get(same.pop(0).status)))
+        else:
+            actions.append(action)
+    return dataclasses.replace(record, actions=tuple(actions))
 
 
 def postmortem_owed(incident: Incident) -> bool:

@@ -16,10 +16,10 @@ from typing import Any
 
 from hindsight.core.document import Document, HeaderField, parse, render
 from hindsight.core.document.blank import blank_postmortem
-from hindsight.core.document.readers import read_action_items
 from hindsight.core.document.template import SEVERITIES, is_placeholder
 from hindsight.core.errors import UserError
 from hindsight.core.incident import postmortem_state, severity_of
+from hindsight.services.action_items import sync_items_from_document
 from hindsight.services.errors import ConflictError, NotFoundError
 from hindsight.services.incidents import find_incident
 from hindsight.services.revisions import describe_changes, unified_diff
@@ -90,17 +90,32 @@ def update_postmortem(
             raise _conflict(incident, expected_version, current.version)
         if current.markdown == text:
             return current
-        now = utc_now()
-        if not uow.postmortems.update_if_version(
-            current.id, expected_version, _parsed(text, author, now)
-        ):
-            # Someone committed between our read and our write.
-            latest = uow.postmortems.get(current.id)
-            raise _conflict(incident, expected_version, latest.version if latest else 0)
-        updated = uow.postmortems.get(current.id)
-        assert updated is not None
-        _record(uow, updated, current.markdown, text, author, now)
+        updated = save_version_in(uow, incident, current, text, author=author, now=utc_now())
         uow.commit()
+    return updated
+
+
+def save_version_in(
+    uow: UnitOfWork,
+    incident: Incident,
+    current: Postmortem,
+    markdown: str,
+    *,
+    author: str,
+    now: dt.datetime,
+) -> Postmortem:
+    """The next version after `current`, inside an open unit of work (the tracker sync writes
+    links back through this): compare-and-set, revision, action item records, audit."""
+    text = _checked(markdown)
+    if not uow.postmortems.update_if_version(
+        current.id, current.version, _parsed(text, author, now)
+    ):
+        # Someone committed between our read and our write.
+        latest = uow.postmortems.get(current.id)
+        raise _conflict(incident, current.version, latest.version if latest else 0)
+    updated = uow.postmortems.get(current.id)
+    assert updated is not None
+    _record(uow, updated, current.markdown, text, author, now)
     return updated
 
 
@@ -121,7 +136,7 @@ def action_items(uow: UnitOfWork, ref: int | str | None = None) -> list[StoredAc
     """The action items of one incident's postmortem, or of every postmortem."""
     with uow:
         incident_id = None if ref is None else find_incident(uow, ref).id
-        return uow.postmortems.action_items(incident_id=incident_id)
+        return uow.action_items.listing(incident_ids=None if incident_id is None else [incident_id])
 
 
 # ---------------------------------------------------------------------------------------------
@@ -195,7 +210,7 @@ def _record(
             changes=changes,
         )
     )
-    uow.postmortems.replace_action_items(postmortem.id, _items(postmortem, new))
+    sync_items_from_document(uow, postmortem, new, now)
     _adopt_severity(uow, postmortem.incident_id, old, new, author, now)
     uow.incidents.reindex(postmortem.incident_id)
     uow.audit.add(
@@ -234,43 +249,9 @@ def _adopt_severity(
     )
 
 
-def _items(postmortem: Postmortem, markdown: str) -> list[StoredActionItem]:
-    out: list[StoredActionItem] = []
-    for item in read_action_items(parse(markdown)):
-        if not item.action.strip() or _template_text(item.action):
-            continue  # the template's example rows are not work anyone owns
-        out.append(
-            StoredActionItem(
-                postmortem_id=postmortem.id,
-                incident_id=postmortem.incident_id,
-                position=len(out) + 1,
-                action=item.action,
-                owner=_clip(_real(item.owner), 200),
-                type=_clip(_real(item.type), 40),
-                due=_clip(_real(item.due), 40),
-                tracking=_real(item.tracking),
-                done=item.done,
-            )
-        )
-    return out
-
-
-def _template_text(text: str) -> bool:
-    """The template's example text: `<verb-led description>`, `<…>`, `…` (a whole cell in
-    angle brackets is a placeholder even when it happens to look like an HTML tag)."""
-    stripped = text.strip()
-    return is_placeholder(stripped) or (
-        stripped.startswith("<") and stripped.endswith(">") and "://" not in stripped
-    )
-
-
 def _value(document: Document, key: str) -> str | None:
     value = document.field_value(key)
     return None if value is None or is_placeholder(value) else value
-
-
-def _real(value: str | None) -> str | None:
-    return None if value is None or _template_text(value) else value
 
 
 def _clip(value: str | None, limit: int) -> str | None:

@@ -145,32 +145,34 @@ def revision_from_row(row: Row) -> Revision:
     )
 
 
+ACTION_ITEM_COLUMNS = (
+    "postmortem_id",
+    "incident_id",
+    "position",
+    "action",
+    "owner",
+    "type",
+    "due",
+    "tracking",
+    "priority",
+    "status",
+    "status_reason",
+    "tracker_provider",
+    "tracker_key",
+    "tracker_url",
+    "created_at",
+    "updated_at",
+    "closed_at",
+)
+
+
 def action_item_row(item: StoredActionItem) -> dict[str, Any]:
-    return {
-        "postmortem_id": item.postmortem_id,
-        "incident_id": item.incident_id,
-        "position": item.position,
-        "action": item.action,
-        "owner": item.owner,
-        "type": item.type,
-        "due": item.due,
-        "tracking": item.tracking,
-        "done": item.done,
-    }
+    return {name: getattr(item, name) for name in ACTION_ITEM_COLUMNS}
 
 
 def action_item_from_row(row: Row) -> StoredActionItem:
-    return StoredActionItem(
-        postmortem_id=row["postmortem_id"],
-        incident_id=row["incident_id"],
-        position=row["position"],
-        action=row["action"],
-        owner=row["owner"],
-        type=row["type"],
-        due=row["due"],
-        tracking=row["tracking"],
-        done=row["done"],
-    )
+    values = {name: row[name] for name in ACTION_ITEM_COLUMNS}
+    return StoredActionItem(**values, id=row["id"], incident=row.get("incident_slug") or "")
 
 
 # Audit and payloads ---------------------------------------------------------------------------

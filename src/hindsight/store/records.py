@@ -116,6 +116,10 @@ class Revision:
 
 @dataclass(frozen=True)
 class StoredActionItem:
+    """An action item as a record: what the postmortem's row says (action, owner, type, due,
+    priority, tracking) and what lives only here (status and its reason, the tracker's issue,
+    when it was created, changed and closed). `incident` is the incident's slug."""
+
     postmortem_id: int
     incident_id: int
     position: int
@@ -124,7 +128,21 @@ class StoredActionItem:
     type: str | None = None
     due: str | None = None
     tracking: str | None = None
-    done: bool | None = None
+    priority: str | None = None
+    status: str = "open"
+    status_reason: str | None = None
+    tracker_provider: str | None = None
+    tracker_key: str | None = None
+    tracker_url: str | None = None
+    id: int = 0
+    incident: str = ""
+    created_at: dt.datetime | None = None
+    updated_at: dt.datetime | None = None
+    closed_at: dt.datetime | None = None
+
+    @property
+    def done(self) -> bool:
+        return self.status == "done"
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
@@ -352,17 +352,12 @@ class PostmortemRepository:
         ).mappings()
         return [mapping.revision_from_row(r) for r in rows]
 
-    def replace_action_items(self, postmortem_id: int, items: Sequence[StoredActionItem]) -> None:
-        self.connection.execute(
-            delete(action_items).where(action_items.c.postmortem_id == postmortem_id)
-        )
-        if items:
-            self.connection.execute(
-                insert(action_items), [mapping.action_item_row(i) for i in items]
-            )
-
     def action_items(self, *, incident_id: int | None = None) -> list[StoredActionItem]:
-        query = select(action_items).order_by(action_items.c.incident_id, action_items.c.position)
+        query = (
+            select(action_items, incidents.c.slug.label("incident_slug"))
+            .join(incidents, incidents.c.id == action_items.c.incident_id)
+            .order_by(action_items.c.incident_id, action_items.c.position)
+        )
         if incident_id is not None:
             query = query.where(action_items.c.incident_id == incident_id)
         return [mapping.action_item_from_row(r) for r in self.connection.execute(query).mappings()]

@@ -240,8 +240,18 @@ action_items = Table(
     Column("type", String(40), nullable=True),
     Column("due", String(40), nullable=True),
     Column("tracking", Text, nullable=True),
-    Column("done", Boolean, nullable=True),
+    # The record's own state (migration 0006): status lives here, not in the document.
+    Column("priority", String(40), nullable=True),
+    Column("status", String(16), nullable=False),
+    Column("status_reason", Text, nullable=True),
+    Column("tracker_provider", String(16), nullable=True),
+    Column("tracker_key", String(300), nullable=True),
+    Column("tracker_url", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("closed_at", UTCDateTime, nullable=True),
     UniqueConstraint("postmortem_id", "position"),
+    Index(None, "tracker_provider", "tracker_key"),
 )
 
 audit_log = Table(

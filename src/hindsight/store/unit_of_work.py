@@ -26,6 +26,7 @@ from typing import Protocol, Self
 from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 from sqlalchemy.exc import OperationalError
 
+from hindsight.store.action_item_repository import ActionItemRepository
 from hindsight.store.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, WriterLock, writer_lock
 from hindsight.store.event_repository import EventRepository
 from hindsight.store.repositories import (
@@ -52,6 +53,7 @@ class UnitOfWork:
     payloads: PayloadRepository
     postmortems: PostmortemRepository
     audit: AuditRepository
+    action_items: ActionItemRepository
 
     def __init__(
         self,
@@ -108,6 +110,7 @@ class UnitOfWork:
         self.payloads = PayloadRepository(connection)
         self.postmortems = PostmortemRepository(connection)
         self.audit = AuditRepository(connection)
+        self.action_items = ActionItemRepository(connection)
         return self
 
     def savepoint(self) -> Savepoint:

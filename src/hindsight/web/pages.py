@@ -16,6 +16,7 @@ from hindsight.core.document.template import SEVERITIES
 from hindsight.core.errors import UserError
 from hindsight.core.events import EventKind
 from hindsight.core.incident import INCIDENT_STATUSES
+from hindsight.services.action_items import earlier_open_follow_ups
 from hindsight.services.errors import NotFoundError
 from hindsight.services.incidents import SORTS, get_incident
 from hindsight.services.ingest import ingest
@@ -67,6 +68,7 @@ def routes() -> APIRouter:
             request,
             "incident.html",
             {
+                "earlier_follow_ups": earlier_open_follow_ups(ctx.uow(), view.incident.id),
                 "view": view,
                 "rows": rows,
                 "source": source,

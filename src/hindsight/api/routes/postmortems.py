@@ -285,13 +285,6 @@ def incident_items_route(ref: str, uow: Uow, _: Viewer) -> list[ActionItemOut]:
     return [ActionItemOut.of(item) for item in action_items(uow, ref)]
 
 
-@router.get(
-    "/action-items", response_model=list[ActionItemOut], summary="Every postmortem's action items"
-)
-def items_route(uow: Uow, _: Viewer) -> list[ActionItemOut]:
-    return [ActionItemOut.of(item) for item in action_items(uow)]
-
-
 @router.get("/incidents/{ref}/postmortem/lint", summary="Lint findings for the stored postmortem")
 def lint_route(ref: str, request: Request, uow: Uow, _: Viewer) -> dict[str, Any]:
     incident = get_incident(uow, ref)

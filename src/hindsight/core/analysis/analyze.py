@@ -11,6 +11,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from hindsight.core.actions.completion import Completion
 from hindsight.core.analysis.actions import ActionHealth, analyse_actions
 from hindsight.core.analysis.detection import Detection, analyse_detection
 from hindsight.core.analysis.factors import FactorTheme, cluster_factors
@@ -38,6 +39,9 @@ class Analysis:
     repeats: tuple[Repeat, ...]
     roadmap: tuple[RoadmapItem, ...]
     skipped_undated: int = 0  # left out by --since because they carry no date
+    # Follow-up completion from the store's action item records (None for files: a
+    # document does not say when an item was closed).
+    follow_ups: Completion | None = None
 
     @property
     def period(self) -> tuple[dt.date, dt.date] | None:

@@ -93,6 +93,11 @@ def _done(*texts: str | None) -> bool | None:
     return None
 
 
+def stated_done(*texts: str | None) -> bool | None:
+    """Whether the document's own words call an item done (True), open (False), or neither."""
+    return _done(*texts)
+
+
 def record_from_import(result: ImportResult, incident_id: str | None = None) -> IncidentRecord:
     document, facts, marks = result.document, result.facts, result.milestones
     cause = read_root_cause(document)

@@ -19,7 +19,14 @@ from hindsight.core.document.model import (
     Span,
     Table,
 )
-from hindsight.core.document.template import ImpactSpec, SectionKind, impact_spec, normalise_label
+from hindsight.core.document.template import (
+    ImpactSpec,
+    SectionKind,
+    contains_placeholder,
+    impact_spec,
+    is_placeholder,
+    normalise_label,
+)
 from hindsight.core.document.zones import abbreviations
 
 # ---------------------------------------------------------------------------------------------
@@ -343,6 +350,7 @@ _COLUMNS: dict[str, tuple[str, ...]] = {
         "summary",
     ),
     "type": ("type", "category", "kind", "class"),
+    "priority": ("priority", "prio", "severity", "p"),
     "due": ("due", "due date", "deadline", "by", "target date", "eta", "when", "date"),
     "tracking": (
         "tracking",
@@ -363,6 +371,11 @@ _REF = re.compile(r"https?://\S+|(?<![\w/])#\d+\b|\b[A-Z][A-Z0-9]+-\d+\b")
 
 @dataclass(frozen=True)
 class ActionItem:
+    """One action item as written. Template placeholders are never items: a row whose action
+    is a placeholder (`<verb-led description>`, `<…>`, `…`) is left out, and a placeholder cell
+    (`<name>`, `YYYY-MM-DD`, the Type cell's `prevent / detect / mitigate / process`) reads as
+    empty. `tracking_column` is where a table row keeps its link (None: no such column)."""
+
     action: str
     owner: str | None = None
     type: str | None = None
@@ -371,6 +384,8 @@ class ActionItem:
     done: bool | None = None
     from_table: bool = False
     span: Span | None = field(default=None, compare=False)
+    priority: str | None = None
+    tracking_column: int | None = field(default=None, compare=False)
 
 
 def column_roles(header: tuple[str, ...]) -> dict[str, int]:
@@ -395,6 +410,28 @@ def read_action_items(document: Document) -> tuple[ActionItem, ...]:
     return tuple(out)
 
 
+# The template's Type cell lists the choices; left as is, no choice was made.
+_TYPE_CHOICES = re.compile(r"^\s*prevent\s*/\s*detect\s*/\s*mitigate\s*/\s*process\s*$", re.I)
+
+
+def placeholder_text(text: str) -> bool:
+    """Template text nobody filled in: `<…>` cells, `…`, `YYYY-MM-DD` and the like (a whole
+    cell in angle brackets is a placeholder even when it happens to look like an HTML tag)."""
+    stripped = text.strip()
+    return (
+        is_placeholder(stripped)
+        or contains_placeholder(stripped)
+        or (stripped.startswith("<") and stripped.endswith(">") and "://" not in stripped)
+        or bool(_TYPE_CHOICES.match(stripped))
+    )
+
+
+def _filled(text: str | None) -> str | None:
+    if text is None or not text.strip() or placeholder_text(text):
+        return None
+    return text.strip()
+
+
 def _actions_in(block: Block) -> list[ActionItem]:
     if isinstance(block, Table):
         roles = column_roles(block.header)
@@ -405,11 +442,14 @@ def _actions_in(block: Block) -> list[ActionItem]:
                 position = roles.get(role)
                 if position is None or position >= len(row):
                     return None
-                return row[position].strip() or None
+                return _filled(row[position])
 
+            action = cell("action")
+            if action is None:
+                continue  # an empty or template row is not work anyone owns
             items.append(
                 ActionItem(
-                    cell("action") or "",
+                    action,
                     cell("owner"),
                     cell("type"),
                     cell("due"),
@@ -417,12 +457,16 @@ def _actions_in(block: Block) -> list[ActionItem]:
                     None,
                     True,
                     block.row_span(index),
+                    cell("priority"),
+                    roles.get("tracking"),
                 )
             )
         return items
     if isinstance(block, BulletList):
         items = []
         for item in block.items:
+            if _filled(item.text) is None:
+                continue
             ref = _REF.search(item.text)
             items.append(
                 ActionItem(

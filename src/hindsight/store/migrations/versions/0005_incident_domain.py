@@ -95,13 +95,20 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("postmortems") as batch:
-        batch.drop_column("state")
     op.drop_index("ix_incidents_created_at", table_name="incidents")
     op.drop_index("ix_incidents_opened_at", table_name="incidents")
-    with op.batch_alter_table("incidents") as batch:
-        batch.drop_column("search_text")
-        batch.drop_column("policy_why")
-        batch.drop_column("policy_trigger")
-        batch.drop_column("policy_decision")
-        batch.drop_column("opened_at")
+    drops = [
+        ("postmortems", "state"),
+        ("incidents", "search_text"),
+        ("incidents", "policy_why"),
+        ("incidents", "policy_trigger"),
+        ("incidents", "policy_decision"),
+        ("incidents", "opened_at"),
+    ]
+    for table, column in drops:
+        # SQLite's own DROP COLUMN, not a batch copy of the table: copying a parent table
+        # (dropping the old one) would cascade-delete its children's rows.
+        if op.get_bind().dialect.name == "sqlite":
+            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+        else:
+            op.drop_column(table, column)
