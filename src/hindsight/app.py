@@ -71,6 +71,7 @@ def create_app(
     context = AppContext(
         settings,
         limiter=FailureLimiter(settings.auth_failure_limit, settings.auth_failure_window_s),
+        api_limiter=FailureLimiter(settings.auth_failure_limit, settings.auth_failure_window_s),
         bound=engine,
     )
     if clock is not None:

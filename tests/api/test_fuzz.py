@@ -13,8 +13,8 @@ from hindsight.api.sample import load_sample
 from hindsight.app import create_app
 from hindsight.services import UnitOfWork
 from hindsight.settings import Settings
-from tests.dbfixtures import migrated_engine
 from tests.api.hooks.signing import SECRETS
+from tests.dbfixtures import migrated_engine
 
 EXAMPLES = 12
 

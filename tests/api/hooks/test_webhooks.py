@@ -13,8 +13,8 @@ import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
-from tests.api.server import assert_problem, count_rows, serve
 from tests.api.hooks.signing import NOW, SECRETS, SOURCES, Signer, sample
+from tests.api.server import assert_problem, count_rows, serve
 
 
 class Clock:
