@@ -42,9 +42,11 @@ class FailureLimiter:
             return max(1, int(self.window - (now - found[0])) + 1)
 
     def refuse(self, client: str) -> int | None:
-        """Record a failure; the seconds to wait if `client` is now over the limit, else None."""
+        """Record a failure: None while `client` is within its `limit`, after that the seconds
+        until its oldest failure ages out (the answer becomes 429 instead of 401)."""
+        wait = self.retry_after(client)
         self.failed(client)
-        return self.retry_after(client)
+        return wait
 
     def failed(self, client: str) -> None:
         with self._lock:
