@@ -348,3 +348,19 @@ def test_an_expired_session_signs_in_again(client: TestClient, store: Store) -> 
             "UPDATE web_sessions SET expires_at = '2000-01-01 00:00:00.000000'"
         )
     assert client.get("/incidents", follow_redirects=False).status_code == 303
+
+
+def test_signed_in_pages_are_not_cached_and_cannot_be_framed(
+    client: TestClient, store: Store
+) -> None:
+    sign_in(client, store.tokens["viewer"])
+    for path in ("/incidents", f"/incidents/{store.slug}", f"/incidents/{store.slug}/export.html"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert page.headers["cache-control"] == "no-store", path
+        assert page.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    nonce = page.headers["content-security-policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<style nonce="{nonce}">' in page.text  # the export's own style is allowed
+    static = client.get("/static/web/app.css")
+    assert static.status_code == 200 and "no-store" not in static.headers.get("cache-control", "")

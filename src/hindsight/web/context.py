@@ -108,7 +108,10 @@ class WebContext:
         self, request: Request, name: str, values: Mapping[str, Any], status: int = 200
     ) -> HTMLResponse:
         html = self.templates.get_template(name).render(
-            request=request, viewer=getattr(request.state, "viewer", None), **values
+            request=request,
+            viewer=getattr(request.state, "viewer", None),
+            csp_nonce=getattr(request.state, "csp_nonce", ""),  # the server's CSP allows it
+            **values,
         )
         response = HTMLResponse(html, status_code=status)
         remember_csrf(request, response)
