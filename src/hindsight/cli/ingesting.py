@@ -18,7 +18,7 @@ from hindsight.cli import console
 from hindsight.cli.console import handle_errors
 from hindsight.cli.store_session import session
 from hindsight.cli.timeline import _mapping, read_payloads
-from hindsight.core.errors import InputError
+from hindsight.fileio import open_regular
 from hindsight.services.bulk_ingest import ingest_lines, read_blocks
 from hindsight.services.ingest import ingest as ingest_payload
 from hindsight.sources import Source, get_source
@@ -90,10 +90,7 @@ class _open:
     def __enter__(self) -> BinaryIO:
         if self.file == "-":
             return sys.stdin.buffer
-        try:
-            self.handle = open(self.file, "rb")
-        except OSError as error:
-            raise InputError(f"cannot read the file ({error.strerror})", where=self.file) from None
+        self.handle = open_regular(Path(self.file))  # never a device or a FIFO
         return self.handle
 
     def __exit__(self, *exc: object) -> None:

@@ -14,11 +14,12 @@ from hindsight.cli.console import handle_errors
 from hindsight.cli.incidents import is_incident_ref, stored_events
 from hindsight.core.document import render
 from hindsight.core.document.model import BulletList, Document, ListItem, Section
-from hindsight.core.errors import InputError, UserError
+from hindsight.core.errors import UserError
 from hindsight.core.events import UTC, Event, EventKind
 from hindsight.core.timeline import RenderSettings, Timeline, build_timeline, timeline_section
 from hindsight.core.timeline.render import DOCUMENT_KINDS, duration_lines, entry_line
 from hindsight.core.timeline.serialize import timeline_to_dict
+from hindsight.fileio import read_bytes
 from hindsight.sources import MAX_PAYLOAD_BYTES, ColumnMapping, Source, detect_source, get_source
 from hindsight.sources.generic import GenericSource
 from hindsight.sources.slack import zip_files
@@ -45,18 +46,7 @@ def read_payloads(paths: list[Path]) -> list[tuple[str, bytes]]:
 
 
 def _read(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_PAYLOAD_BYTES:
-            raise InputError(
-                f"the file is {size:,} bytes; at most {MAX_PAYLOAD_BYTES:,} are accepted",
-                where=str(path),
-            )
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", where=str(path), fix="check the path") from None
-    except OSError as error:
-        raise InputError(f"cannot read the file ({error.strerror})", where=str(path)) from None
+    return read_bytes(path, max_bytes=MAX_PAYLOAD_BYTES, kind="payload")
 
 
 def _zone(name: str) -> zoneinfo.ZoneInfo | None:
