@@ -38,7 +38,10 @@ DESCRIPTION = """Blameless postmortems: evidence in, timeline out, the method ch
 API calls need `Authorization: Bearer <token>`
 (`hindsight token create --role viewer|editor|admin`).
 Webhooks under /hooks are authenticated by their source's signature or token instead.
-Every error is `application/problem+json` with `detail` (what is wrong) and `fix`."""
+Every error is `application/problem+json` with `detail` (what is wrong) and `fix`.
+
+Postmortem writes need `If-Match` with the `ETag` of the version they are based on: a stale
+one is always 412 (with the current `ETag`), a missing one 428."""
 
 
 def is_loopback(host: str) -> bool:

@@ -21,6 +21,7 @@ from hindsight.report.json import file_dict
 from hindsight.report.registry import FileResult
 from hindsight.services import UnitOfWork
 from hindsight.services.auth import Role
+from hindsight.services.errors import ConflictError
 from hindsight.services.incidents import get_incident
 from hindsight.services.postmortems import (
     action_items,
@@ -165,6 +166,18 @@ async def write_route(
     return await run_in_threadpool(_save, request, response, ref, markdown, if_match, who)
 
 
+def _stale(current: int, expected: int) -> Problem:
+    """A stale If-Match: always 412 (RFC 9110 §13.1.1), whether the check before the write
+    or the write itself found another version in the way."""
+    return Problem(
+        412,
+        f"the postmortem is at version {current}; this change was based on version {expected}",
+        fix="GET the current version, merge your change into it and PUT again",
+        headers={"ETag": etag(current)},
+        extra={"current_version": current},
+    )
+
+
 def _save(
     request: Request,
     response: Response,
@@ -178,17 +191,13 @@ def _save(
     expected = _expected_version(if_match)
     current = get_postmortem(uow, incident.id)
     if current.version != expected:
-        raise Problem(
-            412,
-            f"the postmortem is at version {current.version}; this change was based on "
-            f"version {expected}",
-            fix="GET the current version, merge your change into it and PUT again",
-            headers={"ETag": etag(current.version)},
-            extra={"current_version": current.version},
+        raise _stale(current.version, expected)
+    try:
+        saved = update_postmortem(
+            uow, incident.id, markdown, expected_version=expected, author=who.name
         )
-    saved = update_postmortem(
-        uow, incident.id, markdown, expected_version=expected, author=who.name
-    )
+    except ConflictError as conflict:  # another save won between the check and this one
+        raise _stale(conflict.current_version, expected) from None
     return _respond(request, response, incident.slug, saved, None)
 
 
