@@ -12,7 +12,13 @@ from fastapi.concurrency import run_in_threadpool
 from hindsight.api.auth import Principal, require
 from hindsight.api.context import get_uow
 from hindsight.api.problems import PROBLEM_SCHEMA, Problem
-from hindsight.api.schemas import ActionItemOut, PostmortemIn, PostmortemOut, RevisionOut
+from hindsight.api.schemas import (
+    ActionItemOut,
+    PostmortemIn,
+    PostmortemOut,
+    RevisionOut,
+    unstorable,
+)
 from hindsight.core.checks import lint
 from hindsight.core.document import HeaderField, parse, render
 from hindsight.core.document.model import Document
@@ -186,6 +192,14 @@ def _save(
     if_match: str | None,
     who: Principal,
 ) -> Any:
+    reason = unstorable(markdown)
+    if reason is not None:  # refused on every backend alike, before the store sees it
+        raise Problem(
+            422,
+            f"the Markdown: {reason}",
+            fix="remove NUL characters and lone surrogates from the text",
+            code="invalid-input",
+        )
     uow = get_uow(request)
     incident = get_incident(uow, ref)
     expected = _expected_version(if_match)
