@@ -200,6 +200,13 @@ PAGES = (
 
 
 def test_the_ui_works_under_its_content_security_policy(chromium: Browser, live: Live) -> None:
+    anonymous = chromium.new_context()
+    anonymous.add_init_script(RECORD_CSP)
+    signin = anonymous.new_page()
+    signin.goto(f"{live.base}/signin")
+    expect(signin.get_by_label("API token")).to_be_visible()
+    assert signin.evaluate("() => window.__csp") == []
+    anonymous.close()
     context, page = session(chromium, live, "editor")
     console: list[str] = []
     page.on("console", lambda m: console.append(m.text))
