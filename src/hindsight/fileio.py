@@ -19,6 +19,7 @@ import os
 import stat
 import tempfile
 from pathlib import Path
+from typing import BinaryIO
 
 from hindsight.core.errors import InputError, UserError
 
@@ -83,6 +84,19 @@ def open_regular(path: Path) -> io.FileIO:
     )
 
 
+def read_stream(handle: BinaryIO, *, max_bytes: int, kind: str = "payload") -> bytes:
+    """At most `max_bytes` of standard input; more is an `InputError` (and is never read)."""
+    data = _read_at_most(handle, max_bytes + 1)
+    if len(data) > max_bytes:
+        raise InputError(
+            f"standard input is over {max_bytes / 1_048_576:.0f} MiB; a {kind} may be at most "
+            f"{max_bytes / 1_048_576:.0f} MiB",
+            where="-",
+            fix="split the input, or stream JSON Lines through `hindsight ingest generic -`",
+        )
+    return data
+
+
 def read_bytes(path: Path, *, max_bytes: int, kind: str = "file") -> bytes:
     """The bytes of the regular file `path` (at most `max_bytes`), or an `InputError`."""
     with open_regular(path) as handle:
@@ -104,7 +118,7 @@ def read_bytes(path: Path, *, max_bytes: int, kind: str = "file") -> bytes:
     return data
 
 
-def _read_at_most(handle: io.FileIO, limit: int) -> bytes:
+def _read_at_most(handle: BinaryIO | io.FileIO, limit: int) -> bytes:
     chunks: list[bytes] = []
     total = 0
     while total < limit:

@@ -159,3 +159,19 @@ def test_running_out_of_memory_is_not_an_internal_error(
     result = runner.invoke(app, ["fmt", str(path)])
     assert result.exit_code == 2
     assert "not enough memory" in result.output and "internal error" not in result.output
+
+
+def test_ingest_reads_at_most_the_payload_limit_from_standard_input(tmp_path: Path) -> None:
+    env = {**os.environ, "HINDSIGHT_DATABASE_URL": f"sqlite:///{tmp_path / 'h.db'}"}
+    with open("/dev/zero", "rb") as endless:
+        done = subprocess.run(
+            [sys.executable, "-m", "hindsight", "ingest", "alertmanager", "-"],
+            stdin=endless,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env=env,
+            check=False,
+        )
+    assert done.returncode == 2, done.stderr
+    assert "standard input is over 64 MiB" in done.stderr

@@ -18,10 +18,10 @@ from hindsight.cli import console
 from hindsight.cli.console import handle_errors
 from hindsight.cli.store_session import session
 from hindsight.cli.timeline import _mapping, read_payloads
-from hindsight.fileio import open_regular
+from hindsight.fileio import open_regular, read_stream
 from hindsight.services.bulk_ingest import ingest_lines, read_blocks
 from hindsight.services.ingest import ingest as ingest_payload
-from hindsight.sources import Source, get_source
+from hindsight.sources import MAX_PAYLOAD_BYTES, Source, get_source
 from hindsight.sources.generic import GenericSource
 
 STREAMED = (".jsonl", ".ndjson")
@@ -67,7 +67,9 @@ def ingest(
             console.out.print(result.describe(), markup=False)
             return
         payloads = (
-            [("stdin", sys.stdin.buffer.read())] if file == "-" else read_payloads([Path(file)])
+            [("stdin", read_stream(sys.stdin.buffer, max_bytes=MAX_PAYLOAD_BYTES))]
+            if file == "-"
+            else read_payloads([Path(file)])
         )
         for name, data in payloads:
             one = ingest_payload(
