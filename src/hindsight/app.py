@@ -45,7 +45,10 @@ DESCRIPTION = """Blameless postmortems: evidence in, timeline out, the method ch
 API calls need `Authorization: Bearer <token>`
 (`hindsight token create --role viewer|editor|admin`).
 Webhooks under /hooks are authenticated by their source's signature or token instead.
-Every error is `application/problem+json` with `detail` (what is wrong) and `fix`."""
+Every error is `application/problem+json` with `detail` (what is wrong) and `fix`.
+
+Postmortem writes need `If-Match` with the `ETag` of the version they are based on: a stale
+one is always 412 (with the current `ETag`), a missing one 428."""
 
 
 def is_loopback(host: str) -> bool:
@@ -78,6 +81,7 @@ def create_app(
     context = AppContext(
         settings,
         limiter=FailureLimiter(settings.auth_failure_limit, settings.auth_failure_window_s),
+        api_limiter=FailureLimiter(settings.auth_failure_limit, settings.auth_failure_window_s),
         bound=engine,
     )
     if clock is not None:

@@ -40,7 +40,10 @@ def _read(path: Path) -> dict[str, Any]:
 
 def find_config(start: Path) -> ConfigSource | None:
     """The nearest `hindsight.toml`, or `pyproject.toml` with a `[tool.hindsight]` table."""
-    folder = start.resolve()
+    try:
+        folder = start.resolve()
+    except (RuntimeError, OSError):  # a symlink loop: the file's own error names it later
+        folder = start.absolute()
     if not folder.is_dir():
         folder = folder.parent
     for candidate in (folder, *folder.parents):

@@ -111,10 +111,28 @@ class Settings(BaseSettings):
     session_secret: SecretStr | None = Field(
         default=None,
         description=(
-            "Signs the web UI's session cookies. Set it (32+ random characters) so sessions "
+            "Signs the web UI's CSRF tokens. Set it (32+ random characters) so open forms "
             "survive restarts and work across several app servers; unset, each process makes "
-            "its own and signing in again after a restart is the price."
+            "its own (sessions themselves are kept in the store)."
         ),
+    )
+    session_lifetime_s: int = Field(
+        default=12 * 60 * 60,
+        ge=60,
+        le=30 * 24 * 60 * 60,
+        description="How long a web UI sign-in lasts, in seconds (sessions are kept in the store).",
+    )
+    metrics_public: bool = Field(
+        default=False,
+        description="Serve `/metrics` without a token (for a scraper on a trusted network); "
+        "otherwise it needs a viewer token like the API.",
+    )
+    body_timeout_s: float = Field(
+        default=30.0,
+        gt=0,
+        le=3600,
+        description="A request whose body stalls longer than this, in seconds, between two "
+        "chunks is answered 408 and closed.",
     )
     slack_signing_secret: SecretStr | None = Field(
         default=None, description="Slack app signing secret (v0 signatures)."

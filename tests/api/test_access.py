@@ -16,6 +16,7 @@ from hindsight.cli.app import app as cli
 from hindsight.core.errors import ConfigError
 from hindsight.settings import Settings
 from hindsight.store.tables import api_tokens
+from tests.api.hooks.signing import sample
 from tests.api.server import assert_problem, serve, token
 
 # The least role each route needs; a route missing here fails the test (new routes are placed).
@@ -105,17 +106,56 @@ def test_tokens_are_stored_hashed_and_can_be_revoked(
     )
 
 
-def test_failed_authentications_are_rate_limited(server_engine: sa.Engine) -> None:
+BAD = {"Authorization": "Bearer hs_x"}
+
+
+def _deliver(client: TestClient, secret: str) -> int:
+    response = client.post(
+        "/hooks/alertmanager",
+        content=sample("alertmanager"),
+        headers={"Authorization": f"Bearer {secret}", "Content-Type": "application/json"},
+    )
+    return response.status_code
+
+
+def test_failed_authentications_are_limited_but_valid_tokens_never_are(
+    server_engine: sa.Engine,
+) -> None:
     good = token(server_engine, "viewer")
     with serve(server_engine, auth_failure_limit=3, auth_failure_window_s=60) as client:
         for _ in range(3):
-            assert_problem(
-                client.get("/api/v1/incidents", headers={"Authorization": "Bearer hs_x"}), 401
-            )
-        limited = client.get("/api/v1/incidents", headers=good)
+            assert_problem(client.get("/api/v1/incidents", headers=BAD), 401)
+        limited = client.get("/api/v1/incidents", headers=BAD)
         assert_problem(limited, 429, "wait")
         assert int(limited.headers["retry-after"]) >= 1
+        # The same address with a valid token: never refused, however many failures it had.
+        assert client.get("/api/v1/incidents", headers=good).status_code == 200
+        assert_problem(client.get("/api/v1/incidents", headers=BAD), 429)
         assert client.get("/healthz").status_code == 200
+
+
+def test_webhooks_and_the_api_have_separate_limiters(server_engine: sa.Engine) -> None:
+    good = token(server_engine, "viewer")
+    with serve(
+        server_engine,
+        auth_failure_limit=3,
+        auth_failure_window_s=60,
+        alertmanager_token="hook-secret",
+    ) as client:
+        for _ in range(5):
+            client.get("/api/v1/incidents", headers=BAD)
+        assert _deliver(client, "hook-secret") in (200, 201, 202)  # API failures: not a hook's
+        assert _deliver(client, "wrong") in (401, 403)  # nor do they count against hooks
+    with serve(
+        server_engine,
+        auth_failure_limit=3,
+        auth_failure_window_s=60,
+        alertmanager_token="hook-secret",
+    ) as client:
+        statuses = [_deliver(client, "wrong") for _ in range(5)]
+        assert set(statuses[:3]) <= {401, 403} and statuses[-1] == 429
+        assert_problem(client.get("/api/v1/incidents", headers=BAD), 401)  # not 429
+        assert client.get("/api/v1/incidents", headers=good).status_code == 200
 
 
 def test_local_mode_is_only_allowed_on_loopback(server_engine: sa.Engine) -> None:

@@ -68,11 +68,17 @@ def test_health_readiness_and_metrics(client: TestClient, viewer: dict[str, str]
     ready = client.get("/readyz").json()
     assert ready["status"] == "ready" and ready["database"] in ("sqlite", "postgresql")
     client.get("/api/v1/incidents", headers=viewer)
-    text = client.get("/metrics").text
+    assert_problem(client.get("/metrics"), 401, "token")  # HINDSIGHT_METRICS_PUBLIC is off
+    text = client.get("/metrics", headers=viewer).text
     assert (
         'hindsight_http_requests_total{method="GET",route="/api/v1/incidents",status="200"}' in text
     )
     assert "hindsight_http_request_duration_seconds_bucket" in text
+
+
+def test_metrics_can_be_public_by_setting(server_engine: sa.Engine) -> None:
+    with serve(server_engine, metrics_public=True) as client:
+        assert "hindsight_http_requests_total" in client.get("/metrics").text
 
 
 def test_readyz_says_when_the_database_is_gone(tmp_path: object) -> None:

@@ -3,12 +3,17 @@ lost), revisions and diffs, structured field writes, action items, lint."""
 
 from __future__ import annotations
 
+import dataclasses
+import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
+from hindsight.api.routes import postmortems as routes
 from hindsight.samples import sample_postmortem
 from tests.api.server import assert_problem, serve, token
 
@@ -142,3 +147,44 @@ def test_the_server_lints_with_the_team_config_as_the_cli_does(
         )
         found = client.get(f"/api/v1/incidents/{slug}/postmortem/lint", headers=headers).json()
     assert {d["code"] for d in found["diagnostics"]} == expected
+
+
+def test_a_stale_if_match_is_412_even_when_it_loses_the_race_inside_the_write(
+    client: TestClient, editor: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slug = _incident(client, editor)
+    url = f"/api/v1/incidents/{slug}/postmortem"
+    client.post(url, headers=editor)
+    text = client.get(url, headers={**editor, "accept": "text/markdown"}).text
+    saved = client.put(url, content=text + "\nA.\n", headers={**editor, **MD, "If-Match": '"1"'})
+    assert saved.status_code == 200
+    # The route's own check sees version 1 (as if it ran just before the other save landed);
+    # the write itself then finds version 2: the same 412 as a stale check, never 409.
+    real = routes.get_postmortem
+
+    def before_the_other_save(uow: object, incident_id: int) -> object:
+        return dataclasses.replace(real(uow, incident_id), version=1)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(routes, "get_postmortem", before_the_other_save)
+    late = client.put(url, content=text + "\nB.\n", headers={**editor, **MD, "If-Match": '"1"'})
+    body = assert_problem(late, 412, "version 2", "merge")
+    assert body["current_version"] == 2 and late.headers["etag"] == '"2"'
+
+
+def test_concurrent_saves_from_one_version_are_one_200_and_the_rest_412(
+    client: TestClient, editor: dict[str, str]
+) -> None:
+    slug = _incident(client, editor)
+    url = f"/api/v1/incidents/{slug}/postmortem"
+    client.post(url, headers=editor)
+    text = client.get(url, headers={**editor, "accept": "text/markdown"}).text
+    barrier = threading.Barrier(6)
+
+    def save(n: int) -> int:
+        barrier.wait()
+        headers = {**editor, **MD, "If-Match": '"1"'}
+        return client.put(url, content=f"{text}\nEdit {n}.\n", headers=headers).status_code
+
+    with ThreadPoolExecutor(6) as pool:
+        statuses = sorted(pool.map(save, range(6)))
+    assert statuses == [200] + [412] * 5, statuses

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -18,6 +20,7 @@ from typer.testing import CliRunner
 
 from hindsight.cli.app import app
 from tests.store.conftest import backend, fresh_url, new_database
+from tests.unprivileged import as_unprivileged
 
 __all__ = ["backend", "fresh_url", "new_database"]
 
@@ -140,3 +143,48 @@ def test_sigkill_mid_ingest_leaves_whole_batches_and_a_rerun_completes(
     assert _count(store, "SELECT COUNT(*) FROM events") == total
     assert _count(store, "SELECT COUNT(DISTINCT key) FROM events") == total
     assert _count(store, "SELECT COUNT(*) FROM incidents") == 1
+
+
+def test_backup_to_an_unwritable_path_and_bad_archives_are_clear_errors(
+    store: str, new_database: object, backend: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    slug = run("incident", "new", "Checkout errors").split()[1]
+    run("ingest", "pagerduty", str(EVIDENCE / "pagerduty"), "--incident", slug)
+    for where in (tmp_path / "no" / "such" / "folder" / "b.jsonl", tmp_path):
+        out = run("backup", str(where), code=2)
+        assert "cannot write the archive" in out and "internal error" not in out
+    archive = tmp_path / "backup.jsonl"
+    run("backup", str(archive))
+    lines = archive.read_bytes().splitlines(keepends=True)
+    number = next(i for i, line in enumerate(lines) if b'"payloads"' in line)
+    altered = tmp_path / "altered.jsonl"
+    altered.write_bytes(b"".join([*lines[:number], lines[number][:-30] + b"\xff\xfe" * 4 + b"\n"]))
+    assert callable(new_database)
+    target = str(new_database(backend))
+    monkeypatch.setenv("HINDSIGHT_DATABASE_URL", target)
+    out = run("restore", str(altered), code=2)
+    assert f"altered.jsonl:{number + 1}" in out and "internal error" not in out
+    assert "restored" in run("restore", str(archive))  # nothing was half-restored before
+
+
+def test_a_read_only_sqlite_database_is_a_clear_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder = Path(tempfile.mkdtemp(prefix="hindsight-ro-"))
+    try:
+        folder.chmod(0o777)  # the -wal/-shm files can be made; the database itself is root's
+        url = f"sqlite:///{folder / 'h.db'}"
+        monkeypatch.setenv("HINDSIGHT_DATABASE_URL", url)
+        run("incident", "new", "Before")
+        (folder / "h.db").chmod(0o644)
+        run("incident", "list")  # loads what reading needs before dropping privileges
+
+        def write() -> tuple[int, str]:
+            result = runner.invoke(app, ["incident", "new", "After"])
+            return result.exit_code, result.output
+
+        code, output = as_unprivileged(write)
+        assert code == 2 and "the database is read-only" in output, output
+        assert "internal error" not in output
+    finally:
+        shutil.rmtree(folder)

@@ -76,8 +76,13 @@ def test_repeated_failed_sign_ins_are_slowed_down(make_app: AppFactory, store: S
             for n in range(21)
         ]
         assert statuses == [401] * 20 + [429]
-        good = client.post("/signin", data={"token": store.tokens["admin"], "csrf": csrf})
-        assert good.status_code == 429  # even a right token waits out the window
+        good = client.post(
+            "/signin", data={"token": store.tokens["admin"], "csrf": csrf}, follow_redirects=False
+        )
+        assert good.status_code == 303  # a right token is never refused
+        assert client.get("/incidents").status_code == 200
+        again = client.post("/signin", data={"token": "hs_wrong", "csrf": csrf})
+        assert again.status_code == 429  # but the wrong ones still wait out the window
 
 
 def test_sign_in_without_the_csrf_token_is_refused(client: TestClient, store: Store) -> None:
@@ -287,15 +292,75 @@ def test_unknown_things_are_404_pages(client: TestClient, store: Store) -> None:
     assert client.get(f"/incidents/{store.slug}/payloads/99999").status_code == 404
 
 
-def test_sessions_survive_a_restart_with_a_configured_secret(
+def test_sessions_are_kept_in_the_store_and_work_on_every_app_server(
     make_app: AppFactory, store: Store
 ) -> None:
-    secret = "a-session-secret-of-at-least-32-characters"
-    with TestClient(make_app(session_secret=secret), base_url="http://127.0.0.1") as first:
+    with TestClient(make_app(), base_url="http://127.0.0.1") as first:
         sign_in(first, store.tokens["viewer"])
         cookies = dict(first.cookies)
-    assert cookies, "signing in sets a session cookie"
-    for other, allowed in ((make_app(session_secret=secret), True), (make_app(), False)):
-        with TestClient(other, base_url="http://127.0.0.1", cookies=cookies) as second:
-            status = second.get("/incidents", follow_redirects=False).status_code
-            assert (status == 200) is allowed
+    assert cookies.get("hs_session", "").startswith("hss_")
+    # Another server (another process secret) on the same store knows the session.
+    with TestClient(make_app(), base_url="http://127.0.0.1", cookies=cookies) as second:
+        assert second.get("/incidents", follow_redirects=False).status_code == 200
+
+
+def _signed_in_cookie(client: TestClient, store: Store, role: str = "editor") -> str:
+    sign_in(client, store.tokens[role])
+    return str(client.cookies["hs_session"])
+
+
+def test_the_session_cookie_is_not_the_token_nor_a_bearer_token(
+    client: TestClient, store: Store
+) -> None:
+    cookie = _signed_in_cookie(client, store)
+    assert store.tokens["editor"] not in cookie
+    assert store.tokens["editor"][3:] not in cookie  # nor its secret part in any encoding
+    api = client.get("/api/v1/incidents", headers={"Authorization": f"Bearer {cookie}"})
+    assert api.status_code == 401
+
+
+def test_sign_out_ends_the_session_even_for_a_copied_cookie(
+    make_app: AppFactory, store: Store
+) -> None:
+    with TestClient(make_app(), base_url="http://127.0.0.1") as client:
+        cookie = _signed_in_cookie(client, store)
+        csrf = csrf_of(client.get("/incidents").text)
+        out = client.post("/signout", data={"csrf": csrf}, follow_redirects=False)
+        assert out.status_code == 303
+    with TestClient(make_app(), base_url="http://127.0.0.1", cookies={"hs_session": cookie}) as c:
+        assert c.get("/incidents", follow_redirects=False).status_code == 303  # to /signin
+
+
+def test_revoking_the_token_ends_its_sessions(client: TestClient, store: Store) -> None:
+    _signed_in_cookie(client, store, "editor")
+    assert client.get("/incidents", follow_redirects=False).status_code == 200
+    admin = {"Authorization": f"Bearer {store.tokens['admin']}"}
+    listed = client.get("/api/v1/tokens", headers=admin).json()
+    editor = next(t for t in listed if t["name"] == "editor-user")
+    assert client.delete(f"/api/v1/tokens/{editor['id']}", headers=admin).status_code in (200, 204)
+    assert client.get("/incidents", follow_redirects=False).status_code == 303
+
+
+def test_an_expired_session_signs_in_again(client: TestClient, store: Store) -> None:
+    _signed_in_cookie(client, store)
+    with store.engine.begin() as connection:
+        connection.exec_driver_sql(
+            "UPDATE web_sessions SET expires_at = '2000-01-01 00:00:00.000000'"
+        )
+    assert client.get("/incidents", follow_redirects=False).status_code == 303
+
+
+def test_signed_in_pages_are_not_cached_and_cannot_be_framed(
+    client: TestClient, store: Store
+) -> None:
+    sign_in(client, store.tokens["viewer"])
+    for path in ("/incidents", f"/incidents/{store.slug}", f"/incidents/{store.slug}/export.html"):
+        page = client.get(path)
+        assert page.status_code == 200
+        assert page.headers["cache-control"] == "no-store", path
+        assert page.headers["x-frame-options"] == "DENY"
+        assert "frame-ancestors 'none'" in page.headers["content-security-policy"]
+    nonce = page.headers["content-security-policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<style nonce="{nonce}">' in page.text  # the export's own style is allowed
+    static = client.get("/static/web/app.css")
+    assert static.status_code == 200 and "no-store" not in static.headers.get("cache-control", "")

@@ -5,7 +5,8 @@
 
 - `HINDSIGHT_AUTH=token` (default): `Authorization: Bearer hs_…`, a token made with
   `hindsight token create --role viewer|editor|admin`. No or unknown token: 401; a role too
-  low for the route: 403; too many failures from one address: 429 with Retry-After.
+  low for the route: 403. A valid token always works; once an address has sent too many bad
+  ones, its further bad ones get 429 with Retry-After (`AppContext.api_limiter`).
 - `HINDSIGHT_AUTH=none` (a laptop; the server refuses it on a non-loopback address): everyone
   is the local admin.
 
@@ -49,15 +50,6 @@ def current_principal(request: Request) -> Principal:
     context = get_context(request)
     if context.settings.auth == "none":
         return LOCAL
-    client = client_address(request)
-    wait = context.limiter.retry_after(client)
-    if wait is not None:
-        raise Problem(
-            429,
-            "too many failed authentications from this address",
-            fix=f"wait {wait} s, then send a valid token",
-            headers={"Retry-After": str(wait)},
-        )
     token = _bearer(request)
     if token is None:
         raise Problem(
@@ -68,7 +60,14 @@ def current_principal(request: Request) -> Principal:
         )
     principal = authenticate(context.uow(), token) if token else None
     if principal is None:
-        context.limiter.failed(client)
+        wait = context.api_limiter.refuse(client_address(request))
+        if wait is not None:
+            raise Problem(
+                429,
+                "too many failed authentications from this address",
+                fix=f"wait {wait} s, or send a valid token (valid tokens are never refused)",
+                headers={"Retry-After": str(wait)},
+            )
         raise Problem(
             401,
             "the API token is not valid (unknown, revoked or malformed)",

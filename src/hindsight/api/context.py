@@ -1,6 +1,6 @@
 """What every request can reach: the settings, the engine, the clock, the metrics, the
-failed-authentication limiter, the milestone refresher, the webhook deliveries' group-commit
-writer. One `AppContext` per `create_app`, kept on `app.state`.
+failed-authentication limiters (webhooks and API apart), the milestone refresher, the webhook
+deliveries' group-commit writer. One `AppContext` per `create_app`, kept on `app.state`.
 
 `uow()` is what reads and ordinary writes use: entering it first brings every incident a
 delivery marked up to date (read-your-writes for milestones). Webhook deliveries use
@@ -35,7 +35,9 @@ class AppContext:
     settings: Settings
     clock: Clock = time.time
     metrics: Metrics = field(default_factory=Metrics)
+    # Failed authentications: `limiter` for the webhooks, `api_limiter` for the API, apart.
     limiter: FailureLimiter = field(default_factory=lambda: FailureLimiter(20, 60.0))
+    api_limiter: FailureLimiter = field(default_factory=lambda: FailureLimiter(20, 60.0))
     bound: Engine | None = None  # set when the app starts (or given by the caller)
     milestones: MilestoneRefresher = field(init=False)
     deliveries: DeliveryWriter = field(init=False)

@@ -2,6 +2,10 @@
 
 - bodies over the limit get 413 (API and webhook routes have their own limits), whether the
   client announced the size or streams it;
+- a body that stalls longer than `body_timeout_s` between two chunks gets 408 and is closed
+  (a slow client cannot hold a worker and its connection open for ever);
+- every response carries the security headers (`security_headers`: CSP with this request's
+  nonce, frame protection, nosniff, referrer policy, no-store);
 - an exception no route handled becomes a 500 problem, logged with its traceback once;
 - every request is counted and timed by route template, and logged as one structured line.
 """
@@ -11,14 +15,20 @@ from __future__ import annotations
 import time
 from typing import Any
 
+import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from hindsight.api.context import AppContext
 from hindsight.api.logs import server_logger
 from hindsight.api.problems import Problem, problem_response
+from hindsight.api.security_headers import add_security_headers, new_nonce
 
 
 class _TooLarge(Exception):
+    pass
+
+
+class _Stalled(Exception):
     pass
 
 
@@ -43,7 +53,15 @@ class ServerMiddleware:
         started = time.perf_counter()
         path: str = scope["path"]
         limit = self._limit(path)
-        state: dict[str, Any] = {"status": 500, "started": False, "too_large": False}
+        timeout = self.context.settings.body_timeout_s
+        state: dict[str, Any] = {
+            "status": 500,
+            "started": False,
+            "too_large": False,
+            "stalled": False,
+            "path": path,
+            "nonce": new_nonce(scope),
+        }
 
         async def too_large() -> None:
             problem = Problem(
@@ -61,20 +79,29 @@ class ServerMiddleware:
             return
 
         seen = 0
+        complete = False
 
         async def counted_receive() -> Message:
-            nonlocal seen
-            message = await receive()
+            nonlocal seen, complete
+            if complete:  # the body is in: what follows is a wait for the disconnect
+                return await receive()
+            try:
+                with anyio.fail_after(timeout):
+                    message = await receive()
+            except TimeoutError:
+                state["stalled"] = True
+                raise _Stalled() from None
             if message["type"] == "http.request":
                 seen += len(message.get("body", b""))
+                complete = not message.get("more_body", False)
                 if seen > limit:
                     state["too_large"] = True
                     raise _TooLarge()
             return message
 
         async def guarded_send(message: Message) -> None:
-            if state["too_large"] and not state["started"]:
-                return  # the 413 below replaces whatever the app answered
+            if (state["too_large"] or state["stalled"]) and not state["started"]:
+                return  # the 413 / 408 below replaces whatever the app answered
             await _sender(send, state)(message)
 
         try:
@@ -82,7 +109,9 @@ class ServerMiddleware:
         except Exception as error:
             if state["started"]:
                 raise
-            if not state["too_large"] and not isinstance(error, _TooLarge):
+            if not (state["too_large"] or state["stalled"]) and not isinstance(
+                error, (_TooLarge, _Stalled)
+            ):
                 self.log.exception("unhandled error", extra={"path": path})
                 problem = Problem(
                     500,
@@ -93,6 +122,15 @@ class ServerMiddleware:
                 await problem_response(problem, path)(scope, _empty_receive, _sender(send, state))
         if state["too_large"] and not state["started"]:
             await too_large()
+        elif state["stalled"] and not state["started"]:
+            problem = Problem(
+                408,
+                f"the request body stalled for more than {timeout:g} s",
+                fix="send the whole body without pauses (or raise HINDSIGHT_BODY_TIMEOUT_S)",
+                code="request-timeout",
+                headers={"Connection": "close"},
+            )
+            await problem_response(problem, path)(scope, _empty_receive, _sender(send, state))
         self._record(scope, state, started)
 
     def _record(self, scope: Scope, state: dict[str, Any], started: float) -> None:
@@ -122,6 +160,10 @@ def _sender(send: Send, state: dict[str, Any]) -> Send:
         if message["type"] == "http.response.start":
             state["started"] = True
             state["status"] = message["status"]
+            headers = add_security_headers(
+                list(message.get("headers", ())), state["path"], state["nonce"]
+            )
+            message = {**message, "headers": headers}
         await send(message)
 
     return forward

@@ -1,6 +1,10 @@
 """Failed authentications per client address: after `limit` failures in `window` seconds the
-client gets 429 until the oldest failure ages out, whatever it presents (so guessing tokens
-or signatures is slow). Successful requests are never limited here."""
+client's further failures get 429 (with Retry-After) instead of 401, until the oldest failure
+ages out. Valid credentials are checked first and never refused here, so one client sending
+bad tokens cannot lock out everyone else behind the same address (a NAT, a proxy).
+
+The app keeps two: one for the API (and `/metrics`), one for the webhooks, so a misconfigured
+sender's bad signatures never slow the API down, nor the other way round."""
 
 from __future__ import annotations
 
@@ -36,6 +40,13 @@ class FailureLimiter:
                     self._failures.pop(client, None)
                 return None
             return max(1, int(self.window - (now - found[0])) + 1)
+
+    def refuse(self, client: str) -> int | None:
+        """Record a failure: None while `client` is within its `limit`, after that the seconds
+        until its oldest failure ages out (the answer becomes 429 instead of 401)."""
+        wait = self.retry_after(client)
+        self.failed(client)
+        return wait
 
     def failed(self, client: str) -> None:
         with self._lock:

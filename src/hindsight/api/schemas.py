@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
 
 from hindsight.core.document.template import SEVERITIES
 from hindsight.core.incident import IncidentStatus, severity_of
@@ -43,6 +43,33 @@ Status = IncidentStatus
 
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid")
+
+    @field_validator("*")
+    @classmethod
+    def _storable(cls, value: Any) -> Any:
+        # What no backend can store alike (PostgreSQL refuses NUL, and neither stores text
+        # that is not Unicode) is a 422 here, on every backend, not a failure in the store.
+        reason = unstorable(value)
+        if reason is not None:
+            raise ValueError(reason)
+        return value
+
+
+def unstorable(value: Any) -> str | None:
+    """Why a request value (a string, or one in a list or dict) cannot be stored, or None."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return "text may not contain the NUL character (\\u0000)"
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return "text may not contain a lone surrogate (\\ud800-\\udfff): it is not Unicode"
+        return None
+    if isinstance(value, dict):
+        value = [*value.keys(), *value.values()]
+    if isinstance(value, (list, tuple)):
+        return next((r for r in map(unstorable, value) if r is not None), None)
+    return None
 
 
 class IncidentIn(Strict):

@@ -68,6 +68,16 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
                 f"[bold red]error:[/] {error.message}", markup=True, highlight=False
             )
             raise typer.Exit(EXIT_ERROR) from None
+        except MemoryError:  # the input outgrew the process's memory limit: not a bug to report
+            if _debug["on"]:
+                traceback.print_exc()
+            _console("err").print(
+                "[bold red]error:[/] not enough memory for this input\n"
+                "  fix: split the input into smaller files, or raise the process's memory limit",
+                markup=True,
+                highlight=False,
+            )
+            raise typer.Exit(EXIT_ERROR) from None
         except Exception as error:  # a bug: say so plainly, details under --debug
             if _debug["on"]:
                 traceback.print_exc()

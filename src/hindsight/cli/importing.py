@@ -28,7 +28,7 @@ def markdown_files(paths: Sequence[Path]) -> Iterator[Path]:
                 relative = found.relative_to(path).parts
                 if not any(part.startswith(".") for part in relative):
                     yield found
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a broken link: fileio says how
             yield path
         else:
             raise UserError("no such file or folder", where=str(path), fix="check the path")

@@ -17,9 +17,14 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColu
 from hindsight.cli import console
 from hindsight.cli.console import handle_errors
 from hindsight.cli.store_session import session
-from hindsight.core.errors import InputError
+from hindsight.fileio import open_regular, read_stream
 from hindsight.runtime.bulk_ingest import ingest_lines, read_blocks
-from hindsight.services.evidence import adapter_for, column_mapping, read_payloads
+from hindsight.services.evidence import (
+    MAX_PAYLOAD_BYTES,
+    adapter_for,
+    column_mapping,
+    read_payloads,
+)
 from hindsight.services.ingest import ingest as ingest_payload
 
 STREAMED = (".jsonl", ".ndjson")
@@ -62,7 +67,9 @@ def ingest(
             console.out.print(result.describe(), markup=False)
             return
         payloads = (
-            [("stdin", sys.stdin.buffer.read())] if file == "-" else read_payloads([Path(file)])
+            [("stdin", read_stream(sys.stdin.buffer, max_bytes=MAX_PAYLOAD_BYTES))]
+            if file == "-"
+            else read_payloads([Path(file)])
         )
         for name, data in payloads:
             one = ingest_payload(
@@ -85,10 +92,7 @@ class _open:
     def __enter__(self) -> BinaryIO:
         if self.file == "-":
             return sys.stdin.buffer
-        try:
-            self.handle = open(self.file, "rb")
-        except OSError as error:
-            raise InputError(f"cannot read the file ({error.strerror})", where=self.file) from None
+        self.handle = open_regular(Path(self.file))  # never a device or a FIFO
         return self.handle
 
     def __exit__(self, *exc: object) -> None:

@@ -35,7 +35,7 @@ def collect(paths: list[Path]) -> list[Path]:
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
             out.extend(found)
-        elif path.exists():
+        elif path.exists() or path.is_symlink():  # a broken link: fileio says how
             out.append(path)
         else:
             raise InputError("no such file or folder", where=str(path), fix="check the path")

@@ -1,11 +1,19 @@
-"""`hindsight serve`: the REST API, the webhooks (and the web UI when installed) on uvicorn."""
+"""`hindsight serve`: the REST API, the webhooks (and the web UI when installed) on uvicorn.
+
+The listening socket is bound here, before uvicorn starts, so an address that does not resolve,
+is not this machine's or is taken is a usage error (exit 2, like every other), not uvicorn's
+start-up failure (exit 3). `--host [::1]` is taken as `::1`.
+"""
 
 from __future__ import annotations
+
+import socket
 
 import typer
 
 from hindsight.cli import console
 from hindsight.cli.console import handle_errors
+from hindsight.core.errors import UserError
 from hindsight.settings import load_settings
 
 
@@ -24,19 +32,50 @@ def serve(
     from hindsight.api.logs import configure_logging
     from hindsight.app import check_bind, create_app
 
+    host = host.strip().removeprefix("[").removesuffix("]")
     settings = load_settings()
     if sample:
         settings = settings.model_copy(update={"load_sample": True})
     check_bind(settings, host)
+    shown = f"[{host}]" if ":" in host else host
+    listening = _listen(host, port, shown)
+    port = int(listening.getsockname()[1])  # the real one, when --port 0 let the system pick
     configure_logging(settings.log_json, log_level)
     app = create_app(settings)
-    shown = f"[{host}]" if ":" in host else host
     mode = "no sign-in (local mode)" if settings.auth == "none" else "API tokens"
     console.err.print(f"Hindsight on http://{shown}:{port}/  ({mode}; API docs at /docs)")
     config = uvicorn.Config(
         app, host=host, port=port, log_config=None, access_log=False, log_level=log_level
     )
-    uvicorn.Server(config).run()
+    uvicorn.Server(config).run(sockets=[listening])
+
+
+def _listen(host: str, port: int, shown: str) -> socket.socket:
+    """A socket bound to host:port, or a `UserError` that says why it cannot be."""
+    try:
+        found = socket.getaddrinfo(
+            host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE | socket.AI_NUMERICSERV
+        )
+    except socket.gaierror as error:
+        raise UserError(
+            f"cannot listen on {host!r}: {error.strerror}",
+            where="--host",
+            fix="use an address of this machine: 127.0.0.1, ::1, 0.0.0.0 or ::",
+        ) from None
+    family, kind, protocol, _, address = found[0]
+    listening = socket.socket(family, kind, protocol)
+    try:
+        listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        listening.bind(address)
+        listening.set_inheritable(True)
+    except OSError as error:
+        listening.close()
+        raise UserError(
+            f"cannot listen on {shown}:{port} ({error.strerror})",
+            where="--host/--port",
+            fix="choose a free --port, or an address of this machine for --host",
+        ) from None
+    return listening
 
 
 def register(app: typer.Typer) -> None:

@@ -7,10 +7,15 @@
 A token is shown once, at creation (`hs_` + 43 random URL-safe characters); the store keeps
 only its SHA-256, so a leaked database leaks no usable token. Tokens are high-entropy, so an
 exact lookup of the digest is safe: there is nothing to guess character by character.
+
+A web sign-in starts a session: the browser gets a random id (`hss_` + 43 characters) that is
+not a token (the API refuses it) and the store keeps its SHA-256, the token it came from and
+its expiry. Signing out, the expiry, or revoking the token ends it, on every app server.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import secrets
 from dataclasses import dataclass
@@ -19,10 +24,12 @@ from enum import StrEnum
 from hindsight.core.errors import UserError
 from hindsight.services.errors import NotFoundError
 from hindsight.store.records import ApiToken
+from hindsight.store.sessions import SessionRepository
 from hindsight.store.tokens import TokenRepository
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
 TOKEN_PREFIX = "hs_"
+SESSION_PREFIX = "hss_"
 
 
 class Role(StrEnum):
@@ -115,6 +122,7 @@ def revoke_token(uow: UnitOfWork, token_id: int, *, actor: str) -> ApiToken:
         now = utc_now()
         if not repo.revoke(token_id, now) and repo.get(token_id) is None:
             raise NotFoundError(f"no token {token_id}", fix="list the tokens to find its id")
+        SessionRepository(uow.connection).revoke_for_token(token_id, now)
         uow.audit.add(
             at=now,
             actor=actor,
@@ -126,3 +134,45 @@ def revoke_token(uow: UnitOfWork, token_id: int, *, actor: str) -> ApiToken:
         assert record is not None
         uow.commit()
     return record
+
+
+def start_session(uow: UnitOfWork, principal: Principal, *, lifetime_s: float) -> str:
+    """A new web session for an authenticated token's principal: the id for the cookie."""
+    if principal.token_id is None:
+        raise ValueError("only a token's principal can start a session")
+    session = SESSION_PREFIX + secrets.token_urlsafe(32)
+    with uow:
+        now = utc_now()
+        sessions = SessionRepository(uow.connection)
+        sessions.purge(now)  # keeps the table to the sessions that can still be used
+        sessions.add(
+            digest=token_digest(session),
+            token_id=principal.token_id,
+            now=now,
+            expires_at=now + dt.timedelta(seconds=lifetime_s),
+        )
+        uow.commit()
+    return session
+
+
+def session_principal(
+    uow: UnitOfWork, session: str, *, now: dt.datetime | None = None
+) -> Principal | None:
+    """Who a live session belongs to, or None (unknown, expired, signed out, token revoked)."""
+    if not session.startswith(SESSION_PREFIX) or len(session) > 200:
+        return None
+    with uow:
+        sessions = SessionRepository(uow.connection)
+        found = sessions.live_token(token_digest(session), now or utc_now())
+    if found is None:
+        return None
+    return Principal(found.name, Role(found.role), found.id)
+
+
+def end_session(uow: UnitOfWork, session: str) -> None:
+    """Sign-out: the session can never be used again."""
+    if not session.startswith(SESSION_PREFIX) or len(session) > 200:
+        return
+    with uow:
+        SessionRepository(uow.connection).revoke(token_digest(session), utc_now())
+        uow.commit()

@@ -10,8 +10,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from hindsight.core.drafting import ServiceMetrics
-from hindsight.core.errors import InputError, UserError
+from hindsight.core.errors import UserError
 from hindsight.core.events import Event
+from hindsight.fileio import read_bytes
 from hindsight.sources import (
     MAX_PAYLOAD_BYTES,
     SOURCES,
@@ -25,6 +26,7 @@ from hindsight.sources.prometheus import is_metrics_file, parse_metrics_file
 from hindsight.sources.slack import zip_files
 
 __all__ = [
+    "MAX_PAYLOAD_BYTES",
     "Source",
     "adapter_for",
     "column_mapping",
@@ -107,15 +109,4 @@ def read_evidence(paths: list[Path]) -> tuple[list[Event], list[ServiceMetrics]]
 
 
 def _read(path: Path) -> bytes:
-    try:
-        size = path.stat().st_size
-        if size > MAX_PAYLOAD_BYTES:
-            raise InputError(
-                f"the file is {size:,} bytes; at most {MAX_PAYLOAD_BYTES:,} are accepted",
-                where=str(path),
-            )
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("no such file", where=str(path), fix="check the path") from None
-    except OSError as error:
-        raise InputError(f"cannot read the file ({error.strerror})", where=str(path)) from None
+    return read_bytes(path, max_bytes=MAX_PAYLOAD_BYTES, kind="payload")

@@ -190,7 +190,8 @@ def token(header: str) -> Verifier:
             raise Refusal(
                 403,
                 f"the {shown} token of this {delivery.source} delivery is wrong",
-                fix=f"set the same token (its shared secret) in {delivery.source} and on this server",
+                fix=f"set the same token (its shared secret) in {delivery.source} and on this "
+                "server",
                 code="bad-token",
             )
 

@@ -6,6 +6,7 @@ tables.py        the schema as SQLAlchemy `Table`s (the migrations create exactl
 records.py       the stored values (frozen dataclasses, no SQLAlchemy in them)
 mapping.py       explicit row ⇄ value functions
 event_values.py  events as the plain tuples the bulk insert writes (pure)
-repositories.py  queries per aggregate, on one connection (events: event_repository.py)
+repositories.py  queries per aggregate, on one connection (events: event_repository.py;
+                 tokens: tokens.py; web sessions: sessions.py)
 unit_of_work.py  one transaction per use case
 """

@@ -279,6 +279,19 @@ api_tokens = Table(
     Column("revoked_at", UTCDateTime, nullable=True),
 )
 
+# Web UI sign-ins: the SHA-256 of a random session id (the cookie), the token it was made
+# from, when it ends. Not backed up: a restored store signs everyone in again.
+web_sessions = Table(
+    "web_sessions",
+    metadata,
+    Column("digest", String(64), primary_key=True),
+    Column("token_id", Integer, ForeignKey("api_tokens.id", ondelete="CASCADE"), nullable=False),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("expires_at", UTCDateTime, nullable=False),
+    Column("revoked_at", UTCDateTime, nullable=True),
+    Index(None, "token_id"),
+)
+
 # Dump order for backups (parents before children).
 TABLES: tuple[Table, ...] = (
     incidents,

@@ -24,8 +24,9 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import DBAPIError, OperationalError
 
+from hindsight.core.errors import ConfigError
 from hindsight.store.action_item_repository import ActionItemRepository
 from hindsight.store.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, WriterLock, writer_lock
 from hindsight.store.event_repository import EventRepository
@@ -139,6 +140,13 @@ class UnitOfWork:
             self.rollback()
         finally:
             self._release()
+        if error is not None and _is_read_only(error):
+            raise ConfigError(
+                "the database is read-only: this command needs to write to it",
+                where="HINDSIGHT_DATABASE_URL",
+                fix="make the database file and its folder writable for this user, or point "
+                "HINDSIGHT_DATABASE_URL at a writable database",
+            ) from None
 
     def _release(self) -> None:
         try:
@@ -149,3 +157,12 @@ class UnitOfWork:
             lock, self._locked = self._locked, None
             if lock is not None:
                 lock.release()
+
+
+def _is_read_only(error: BaseException) -> bool:
+    """A write the database refused because it is read-only (the file, or the server's role)."""
+    if not isinstance(error, DBAPIError):
+        return False
+    text = str(error.orig)
+    # SQLite: "attempt to write a readonly database"; PostgreSQL: SQLSTATE 25006.
+    return "readonly database" in text or getattr(error.orig, "sqlstate", None) == "25006"

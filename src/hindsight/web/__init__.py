@@ -44,8 +44,9 @@ def install(
     """Mount the pages and static files on `app`.
 
     `uow` makes a fresh unit of work per use case; without one, the web opens its own engine
-    on `settings.database_url`. Sessions are signed with `session_secret` (random per
-    process when not given: signing in again after a restart is the price).
+    on `settings.database_url`. Sessions live in the store (any app server on it knows
+    them); CSRF tokens are signed with `session_secret` (random per process when not given:
+    a form left open across a restart is the price).
     """
     if uow is None:
         engine = open_store(settings.database_url)

@@ -1,9 +1,9 @@
 """What every page handler needs: the store, the templates, who is asking, and the CSRF token.
 
 `install` puts one `WebContext` on `app.state`; `viewer(request)` resolves the person behind a
-request (the signed-in token's principal, or the local user when `HINDSIGHT_AUTH=none` on a
-loopback address) and raises `SignInRequired` / `Forbidden`, which the web routes turn into a
-redirect to the sign-in page or a 403 page.
+request (the principal of its live server-side session, or the local user when
+`HINDSIGHT_AUTH=none` on a loopback address) and raises `SignInRequired` / `Forbidden`, which
+the web routes turn into a redirect to the sign-in page or a 403 page.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from starlette.responses import HTMLResponse, Response
 
 from hindsight.core.errors import UserError
 from hindsight.services import UnitOfWork
-from hindsight.services.auth import Principal, Role
+from hindsight.services.auth import Principal, Role, session_principal
 from hindsight.settings import Settings
 from hindsight.web import formatting
 from hindsight.web.security import (
@@ -32,11 +32,11 @@ from hindsight.web.security import (
     SESSION_COOKIE,
     Signer,
     new_nonce,
-    session_token,
 )
 
 UowFactory = Callable[[], UnitOfWork]
 TokenCheck = Callable[[UnitOfWork, str], Principal | None]
+SessionCheck = Callable[[UnitOfWork, str], Principal | None]
 LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost", "testclient"})
 
 
@@ -98,6 +98,7 @@ class WebContext:
     authenticate: TokenCheck
     templates: Environment
     failures: SignInFailures = field(default_factory=lambda: SignInFailures(20, 60.0))
+    session: SessionCheck = session_principal
 
     @property
     def local(self) -> bool:
@@ -107,7 +108,10 @@ class WebContext:
         self, request: Request, name: str, values: Mapping[str, Any], status: int = 200
     ) -> HTMLResponse:
         html = self.templates.get_template(name).render(
-            request=request, viewer=getattr(request.state, "viewer", None), **values
+            request=request,
+            viewer=getattr(request.state, "viewer", None),
+            csp_nonce=getattr(request.state, "csp_nonce", ""),  # the server's CSP allows it
+            **values,
         )
         response = HTMLResponse(html, status_code=status)
         remember_csrf(request, response)
@@ -169,8 +173,8 @@ def viewer(request: Request, *, write: bool = False) -> Viewer:
         principal = Principal(ctx.settings.user, Role.ADMIN)
         found = Viewer(principal, True, csrf)
     else:
-        token = session_token(ctx.signer, request.cookies.get(SESSION_COOKIE))
-        checked = ctx.authenticate(ctx.uow(), token) if token else None
+        cookie = request.cookies.get(SESSION_COOKIE)
+        checked = ctx.session(ctx.uow(), cookie) if cookie else None
         if checked is None:
             raise SignInRequired()
         found = Viewer(checked, False, csrf)

@@ -41,8 +41,11 @@ async def readyz(request: Request) -> dict[str, str]:
     response_class=Response,
     responses={200: {"content": {"text/plain": {"schema": {"type": "string"}}}}},
 )
-async def metrics(request: Request) -> Response:
-    body = get_context(request).metrics.exposition()
+def metrics(request: Request) -> Response:
+    context = get_context(request)
+    if not context.settings.metrics_public:  # HINDSIGHT_METRICS_PUBLIC serves it to anyone
+        require(Role.VIEWER)(request)
+    body = context.metrics.exposition()
     return Response(body, media_type="text/plain; version=0.0.4; charset=utf-8")
 
 

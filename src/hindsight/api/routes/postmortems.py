@@ -12,7 +12,13 @@ from fastapi.concurrency import run_in_threadpool
 from hindsight.api.auth import Principal, require
 from hindsight.api.context import get_context, get_uow
 from hindsight.api.problems import PROBLEM_SCHEMA, Problem
-from hindsight.api.schemas import ActionItemOut, PostmortemIn, PostmortemOut, RevisionOut
+from hindsight.api.schemas import (
+    ActionItemOut,
+    PostmortemIn,
+    PostmortemOut,
+    RevisionOut,
+    unstorable,
+)
 from hindsight.core.document import HeaderField, parse, render
 from hindsight.core.document.model import Document
 from hindsight.core.document.serialize import to_dict
@@ -20,6 +26,7 @@ from hindsight.report.json import file_dict
 from hindsight.report.registry import FileResult
 from hindsight.services import Postmortem, UnitOfWork
 from hindsight.services.auth import Role
+from hindsight.services.errors import ConflictError
 from hindsight.services.incidents import get_incident
 from hindsight.services.linting import lint_markdown, settings_options
 from hindsight.services.postmortems import (
@@ -164,6 +171,18 @@ async def write_route(
     return await run_in_threadpool(_save, request, response, ref, markdown, if_match, who)
 
 
+def _stale(current: int, expected: int) -> Problem:
+    """A stale If-Match: always 412 (RFC 9110 §13.1.1), whether the check before the write
+    or the write itself found another version in the way."""
+    return Problem(
+        412,
+        f"the postmortem is at version {current}; this change was based on version {expected}",
+        fix="GET the current version, merge your change into it and PUT again",
+        headers={"ETag": etag(current)},
+        extra={"current_version": current},
+    )
+
+
 def _save(
     request: Request,
     response: Response,
@@ -172,22 +191,26 @@ def _save(
     if_match: str | None,
     who: Principal,
 ) -> Any:
+    reason = unstorable(markdown)
+    if reason is not None:  # refused on every backend alike, before the store sees it
+        raise Problem(
+            422,
+            f"the Markdown: {reason}",
+            fix="remove NUL characters and lone surrogates from the text",
+            code="invalid-input",
+        )
     uow = get_uow(request)
     incident = get_incident(uow, ref)
     expected = _expected_version(if_match)
     current = get_postmortem(uow, incident.id)
     if current.version != expected:
-        raise Problem(
-            412,
-            f"the postmortem is at version {current.version}; this change was based on "
-            f"version {expected}",
-            fix="GET the current version, merge your change into it and PUT again",
-            headers={"ETag": etag(current.version)},
-            extra={"current_version": current.version},
+        raise _stale(current.version, expected)
+    try:
+        saved = update_postmortem(
+            uow, incident.id, markdown, expected_version=expected, author=who.name
         )
-    saved = update_postmortem(
-        uow, incident.id, markdown, expected_version=expected, author=who.name
-    )
+    except ConflictError as conflict:  # another save won between the check and this one
+        raise _stale(conflict.current_version, expected) from None
     return _respond(request, response, incident.slug, saved, None)
 
 
