@@ -75,27 +75,28 @@ async def _receive(request: Request, source: str, webhook: Webhook, incident: st
     context = get_context(request)
     metrics = context.metrics
     client = client_address(request)
-    wait = context.limiter.retry_after(client)
-    if wait is not None:
-        metrics.deliveries.labels(source, "rate_limited").inc()
-        raise Problem(
-            429,
-            "too many failed authentications from this address",
-            fix=f"wait {wait} s; check the webhook's secret",
-            headers={"Retry-After": str(wait)},
-        )
     body = await request.body()
     headers = {k.lower(): v for k, v in request.headers.items()}
     delivery = Delivery(source, body, headers, context.clock())
     try:
         verify(context.settings, webhook, delivery)
     except Problem as refused:
-        if refused.status in (401, 403):
-            context.limiter.failed(client)
-            metrics.deliveries.labels(source, "unauthorized").inc()
-        else:
+        if refused.status not in (401, 403):
             metrics.deliveries.labels(source, "refused").inc()
-        raise
+            raise
+        # A correctly signed delivery is never refused for its address's failures; past the
+        # limit, further bad ones get 429 with Retry-After instead of 401/403.
+        wait = context.limiter.refuse(client)
+        if wait is None:
+            metrics.deliveries.labels(source, "unauthorized").inc()
+            raise
+        metrics.deliveries.labels(source, "rate_limited").inc()
+        raise Problem(
+            429,
+            "too many failed authentications from this address",
+            fix=f"wait {wait} s; check the webhook's secret",
+            headers={"Retry-After": str(wait)},
+        ) from None
     kind = delivery.content_type
     allowed = webhook.content_types
     if kind not in allowed:
