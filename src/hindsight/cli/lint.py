@@ -11,13 +11,14 @@ import typer
 
 from hindsight.cli import console
 from hindsight.cli.console import handle_errors
-from hindsight.config import ConfigSource, config_at, find_config, load_options
 from hindsight.core.checks import LintOptions, Severity, all_rules, get_rule, lint
 from hindsight.core.checks.options import FAIL_ON
 from hindsight.core.document import parse
 from hindsight.core.errors import InputError, UserError
 from hindsight.fileio import atomic_write, read_text
 from hindsight.report import FileResult, get_format
+from hindsight.services import linting
+from hindsight.services.linting import ConfigSource
 
 SUFFIXES = (".md", ".markdown")
 
@@ -98,16 +99,16 @@ def lint_command(
     files = collect(paths)
     if not files:
         raise InputError("no Markdown files found", where=", ".join(map(str, paths)))
-    explicit = config_at(config) if config is not None else None
     cache: dict[ConfigSource | None, LintOptions] = {}
     results: list[FileResult] = []
     failed_inputs = 0
     changed = 0
     threshold: Severity | None = Severity.ERROR
     for path in files:
-        source = None if no_config else explicit or find_config(path)
+        source = linting.source_for(path, explicit=config, use_config=not no_config)
         if source not in cache:
-            cache[source] = _merge(load_options(source), select, ignore, fail_on, min_confidence)
+            base = linting.load_options(source)
+            cache[source] = _merge(base, select, ignore, fail_on, min_confidence)
         options = cache[source]
         threshold = options.fail_on
         try:

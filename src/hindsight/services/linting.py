@@ -13,9 +13,18 @@ from functools import lru_cache
 from pathlib import Path
 
 from hindsight.config import ConfigSource, config_at, find_config, load_options
+
+__all__ = [
+    "ConfigSource",
+    "lint_markdown",
+    "load_options",
+    "options_for",
+    "server_options",
+    "settings_options",
+    "source_for",
+]
 from hindsight.core.checks import LintOptions, LintResult, lint
 from hindsight.core.document import parse
-from hindsight.settings import Settings
 
 
 def options_for(
@@ -40,9 +49,10 @@ def server_options(config: str | None, cwd: str) -> LintOptions:
     return options_for(Path(cwd), explicit=Path(config) if config else None)
 
 
-def settings_options(settings: Settings) -> LintOptions:
-    """The server's options for its settings."""
-    return server_options(settings.lint_config, os.getcwd())
+def settings_options(lint_config: str | None) -> LintOptions:
+    """The server's options: the file its `lint_config` setting names, else the nearest
+    config above the directory it runs in."""
+    return server_options(lint_config, os.getcwd())
 
 
 def lint_markdown(markdown: str, options: LintOptions) -> LintResult:

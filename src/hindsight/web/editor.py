@@ -88,7 +88,7 @@ def _editor(
             "postmortem": postmortem,
             "markdown": markdown,
             "version": postmortem.version if postmortem else 0,
-            "checked": check(markdown, settings_options(web(request).settings)),
+            "checked": check(markdown, settings_options(web(request).settings.lint_config)),
             "preview": to_html(markdown),
             "provenance": provenance(markdown),
             "conflict": conflict,

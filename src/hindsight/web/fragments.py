@@ -36,7 +36,7 @@ def routes() -> APIRouter:
     def live_check(request: Request, slug: str, body: CheckRequest) -> Response:
         viewer(request)
         check_csrf(request, None)
-        options = settings_options(web(request).settings)
+        options = settings_options(web(request).settings.lint_config)
         return JSONResponse(checks_and_preview(body.markdown, options))
 
     return router

@@ -312,6 +312,6 @@ def incident_items_route(ref: str, uow: Uow, _: Viewer) -> list[ActionItemOut]:
 def lint_route(ref: str, request: Request, uow: Uow, _: Viewer) -> dict[str, Any]:
     incident = get_incident(uow, ref)
     pm = get_postmortem(uow, incident.id)
-    result = lint_markdown(pm.markdown, settings_options(get_context(request).settings))
+    result = lint_markdown(pm.markdown, settings_options(get_context(request).settings.lint_config))
     body = file_dict(FileResult(f"incidents/{incident.slug}/postmortem.md", result))
     return {"incident": incident.slug, "version": pm.version, **body}
