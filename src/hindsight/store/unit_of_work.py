@@ -26,6 +26,8 @@ from typing import Protocol, Self
 from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 from sqlalchemy.exc import OperationalError
 
+from hindsight.store.catalog import CatalogRepository
+from hindsight.store.changes import ChangeRepository
 from hindsight.store.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, WriterLock, writer_lock
 from hindsight.store.event_repository import EventRepository
 from hindsight.store.repositories import (
@@ -52,6 +54,8 @@ class UnitOfWork:
     payloads: PayloadRepository
     postmortems: PostmortemRepository
     audit: AuditRepository
+    changes: ChangeRepository
+    catalog: CatalogRepository
 
     def __init__(
         self,
@@ -108,6 +112,8 @@ class UnitOfWork:
         self.payloads = PayloadRepository(connection)
         self.postmortems = PostmortemRepository(connection)
         self.audit = AuditRepository(connection)
+        self.changes = ChangeRepository(connection)
+        self.catalog = CatalogRepository(connection)
         return self
 
     def savepoint(self) -> Savepoint:
