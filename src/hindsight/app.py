@@ -26,7 +26,7 @@ from hindsight.api.logs import server_logger
 from hindsight.api.middleware import ServerMiddleware
 from hindsight.api.problems import install_problem_handlers
 from hindsight.api.ratelimit import FailureLimiter
-from hindsight.api.routes import hooks, incidents, meta, postmortems, tokens
+from hindsight.api.routes import changes, hooks, incidents, meta, postmortems, services, tokens
 from hindsight.core.errors import ConfigError
 from hindsight.services import Engine, open_store
 from hindsight.services.sample import load_sample
@@ -106,7 +106,7 @@ def create_app(
     app.state.hindsight = context
     install_problem_handlers(app)
     app.add_middleware(ServerMiddleware, context=context)
-    for module in (incidents, postmortems, tokens, meta, hooks):
+    for module in (incidents, postmortems, tokens, meta, hooks, changes, services):
         app.include_router(module.router)
     if not _install_web(app, settings, context):
         app.include_router(meta.permalink_router())

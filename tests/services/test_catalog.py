@@ -108,6 +108,6 @@ def test_reimporting_a_file_replaces_what_it_declared(uow: UnitOfWork, tmp_path:
 def test_the_same_id_in_two_files_is_refused(uow: UnitOfWork, tmp_path: Path) -> None:
     path = tmp_path / "hindsight.toml"
     path.write_text('[services.shop]\npagerduty = { service_id = "PCHK001" }\n')
-    with pytest.raises(ConfigError, match="PCHK001|pchk001"):
+    with pytest.raises(ConfigError, match="pchk001"):
         _load(uow, path, FILES / "catalog-info.yaml")
     assert catalog_view(uow).entries == ()

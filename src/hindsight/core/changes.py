@@ -25,6 +25,7 @@ import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Any
 
 from hindsight.core.errors import UserError
 from hindsight.core.events import Actor, Event, EventKind, format_instant
@@ -105,6 +106,23 @@ def change_event(change: Change) -> Event:
         link=change.link,
         subject=change.key,
     )
+
+
+def change_to_dict(change: Change) -> dict[str, Any]:
+    """The JSON shape of a change (the API's, the CLI's); times as RFC 3339 UTC."""
+    return {
+        "source": change.source,
+        "external_id": change.external_id,
+        "kind": change.kind.value,
+        "summary": change.summary,
+        "services": list(change.services),
+        "environment": change.environment,
+        "production": change.production,
+        "time": format_instant(change.at),
+        "author": change.author,
+        "link": change.link,
+        "labels": dict(change.labels),
+    }
 
 
 def check_change(

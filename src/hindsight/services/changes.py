@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from hindsight.core.changes import Change, change_event, change_from_event
 from hindsight.core.events import Event, EventKind
 from hindsight.core.incident import ACTIVE_STATUSES
-from hindsight.services.catalog import canonical_services, resolve_names
+from hindsight.services.catalog import resolve_names
 from hindsight.services.timelines import refresh_milestones
 from hindsight.store.changes import StoredChange
 from hindsight.store.records import Incident
@@ -39,6 +39,7 @@ class RecordedChange:
     stored: StoredChange
     new: bool  # False: it was stored already and nothing changed
     joined: tuple[str, ...]  # slugs of the incidents it joined now
+    unmatched: tuple[str, ...] = ()  # its services the catalog does not know
 
     def describe(self) -> str:
         change = self.stored.change
@@ -88,17 +89,19 @@ def record_change_in(
     """`record_change` inside an open unit of work."""
     known = uow.changes.find(change.source, change.external_id)
     if known is not None:
-        return RecordedChange(known, False, ())
-    mapped = dataclasses.replace(change, services=canonical_services(uow, change.services))
+        return RecordedChange(known, False, (), _unmatched(uow, known.change.services))
+    names = resolve_names(uow, change.services)
+    services = tuple(dict.fromkeys(names[n] or n for n in change.services))
+    unmatched = tuple(n for n in change.services if names[n] is None)
+    mapped = dataclasses.replace(change, services=services)
     stored = uow.changes.add(mapped, now)
     if stored is None:  # stored meanwhile by a concurrent delivery
         again = uow.changes.find(change.source, change.external_id)
         assert again is not None
-        return RecordedChange(again, False, ())
+        return RecordedChange(again, False, (), unmatched)
     joined: list[str] = []
-    services = set(mapped.services)
     for incident_id, touched, created_at, _ in uow.incidents.open_for_correlation():
-        if not services.intersection(touched):
+        if not set(services).intersection(touched):
             continue
         incident = uow.incidents.get(incident_id)
         if incident is None or incident.status not in ACTIVE_STATUSES:
@@ -120,7 +123,12 @@ def record_change_in(
             "joined": joined,
         },
     )
-    return RecordedChange(stored, True, tuple(joined))
+    return RecordedChange(stored, True, tuple(joined), unmatched)
+
+
+def _unmatched(uow: UnitOfWork, services: Sequence[str]) -> tuple[str, ...]:
+    known = resolve_names(uow, services)
+    return tuple(n for n in services if known[n] is None)
 
 
 def join_changes(

@@ -1,8 +1,9 @@
 """Milestones of an incident and the durations between them.
 
 The suspected cause is the last deployment to an affected service before the first detection
-(the last change when there is no deployment). It is offered as a *candidate* with the reasoning that picked it: timing and a
-shared service make a change worth examining, not guilty. The durations are the numbers a
+(the last change when there is no deployment). It is offered as a *candidate* with the
+reasoning that picked it: timing and a shared service make a change worth examining, not
+guilty. The durations are the numbers a
 postmortem quotes: the detection gap (cause → detection), and detection → acknowledgement,
 → mitigation, → resolution, plus the whole impact window.
 """
