@@ -7,6 +7,8 @@ import typer
 from hindsight import __version__
 from hindsight.cli import (
     analyze,
+    catalog,
+    change,
     console,
     database,
     document,
@@ -60,6 +62,8 @@ analyze.register(app)
 draft.register(app)
 serve.register(app)
 tokens.register(app)
+change.register(app)
+catalog.register(app)
 
 
 def main() -> None:
