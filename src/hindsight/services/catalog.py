@@ -38,6 +38,7 @@ class ImportedCatalog:
 class CatalogView:
     entries: tuple[ServiceEntry, ...]
     unmatched: tuple[str, ...]  # names incidents or changes use that no entry declares
+    unmatched_changes: tuple[str, ...] = ()  # of those, the ones changes use
 
 
 def read_catalog_files(paths: Sequence[Path]) -> tuple[list[ServiceEntry], list[str]]:
@@ -118,9 +119,11 @@ def catalog_view(uow: UnitOfWork) -> CatalogView:
     """Every catalog entry, and the names in use that none of them declares."""
     with uow:
         entries = tuple(uow.catalog.entries())
-        used = set(uow.incidents.all_services()) | set(uow.changes.services())
+        changed = set(uow.changes.services())
+        used = set(uow.incidents.all_services()) | changed
         known = resolve_names(uow, sorted(used))
-    return CatalogView(entries, tuple(sorted(n for n, s in known.items() if s is None)))
+    unmatched = tuple(sorted(n for n, s in known.items() if s is None))
+    return CatalogView(entries, unmatched, tuple(n for n in unmatched if n in changed))
 
 
 def resolve_names(uow: UnitOfWork, names: Iterable[str]) -> dict[str, str | None]:

@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from hindsight.services import UnitOfWork, open_store
 from hindsight.services.auth import authenticate
 from hindsight.settings import Settings
-from hindsight.web import editor, exports, fragments, pages, signin
+from hindsight.web import catalog_pages, editor, exports, fragments, pages, signin
 from hindsight.web.context import (
     SignInFailures,
     TokenCheck,
@@ -62,7 +62,7 @@ def install(
         templates=make_templates(),
         failures=SignInFailures(settings.auth_failure_limit, settings.auth_failure_window_s),
     )
-    for module in (pages, editor, fragments, exports, signin):
+    for module in (pages, editor, fragments, exports, signin, catalog_pages):
         app.include_router(module.routes())
     app.mount("/static/web", StaticFiles(directory=STATIC), name="web-static")
 
