@@ -14,7 +14,7 @@ from hindsight.samples import sample_evidence
 from hindsight.services.catalog import import_catalog
 from hindsight.services.changes import list_changes, record_change
 from hindsight.services.incidents import get_incident, list_incidents
-from hindsight.services.ingest import ingest
+from hindsight.services.ingest import IngestResult, ingest
 from hindsight.services.timelines import incident_timeline
 from hindsight.store.unit_of_work import UnitOfWork
 
@@ -23,7 +23,7 @@ DEPLOYED = dt.datetime(2026, 3, 14, 14, 12, 3, tzinfo=UTC)
 DETECTED = dt.datetime(2026, 3, 14, 14, 36, 20, 807000, tzinfo=UTC)
 
 
-def _ingest(uow: UnitOfWork, path: str) -> object:
+def _ingest(uow: UnitOfWork, path: str) -> IngestResult:
     source, data = EVIDENCE[path]
     return ingest(uow, source, data, name=path)
 
@@ -33,9 +33,9 @@ def test_a_deploy_before_the_first_alert_is_the_suspected_cause_with_the_exact_g
 ) -> None:
     kept = _ingest(uow, "github/04-deployment-production.json")
     assert list_incidents(uow) == []  # no incident yet: the deploy waits in the change log
-    assert "change recorded" in kept.describe()  # type: ignore[attr-defined]
+    assert "change recorded" in kept.describe()
     opened = _ingest(uow, "alertmanager/01-firing.json")
-    incident = get_incident(uow, opened.incident.id)  # type: ignore[attr-defined]
+    incident = get_incident(uow, opened.incident.id)
     assert incident.milestones.cause_at == DEPLOYED
     assert incident.durations.detection_gap_s == (DETECTED - DEPLOYED).total_seconds()
     timeline = incident_timeline(uow, incident.id).timeline
@@ -56,7 +56,7 @@ def test_a_push_to_main_and_a_canary_do_not_displace_the_production_deploy(
     ):
         _ingest(uow, path)
     opened = _ingest(uow, "alertmanager/01-firing.json")
-    incident = get_incident(uow, opened.incident.id)  # type: ignore[attr-defined]
+    incident = get_incident(uow, opened.incident.id)
     assert incident.milestones.cause_at == DEPLOYED
     assert list_changes(uow).total == 3
 
@@ -64,8 +64,8 @@ def test_a_push_to_main_and_a_canary_do_not_displace_the_production_deploy(
 def test_a_redelivered_change_is_stored_once(uow: UnitOfWork) -> None:
     first = _ingest(uow, "github/04-deployment-production.json")
     again = _ingest(uow, "github/04-deployment-production.json")
-    assert first.changed and not again.changed  # type: ignore[attr-defined]
-    assert "already stored" in again.describe()  # type: ignore[attr-defined]
+    assert first.changed and not again.changed
+    assert "already stored" in again.describe()
     change = check_change(
         source="api",
         summary="Deploy v42",
@@ -80,7 +80,7 @@ def test_a_redelivered_change_is_stored_once(uow: UnitOfWork) -> None:
 
 def test_a_change_arriving_while_the_incident_is_open_joins_it_at_once(uow: UnitOfWork) -> None:
     opened = _ingest(uow, "alertmanager/01-firing.json")
-    slug = opened.incident.slug  # type: ignore[attr-defined]
+    slug = opened.incident.slug
     assert get_incident(uow, slug).milestones.cause_at is None
     late = check_change(
         source="api",
@@ -105,7 +105,7 @@ def test_a_change_outside_the_lookback_does_not_join(uow: UnitOfWork) -> None:
     )
     record_change(uow, old, actor="t")
     opened = _ingest(uow, "alertmanager/01-firing.json")
-    assert get_incident(uow, opened.incident.id).milestones.cause_at is None  # type: ignore[attr-defined]
+    assert get_incident(uow, opened.incident.id).milestones.cause_at is None
     assert list_changes(uow).items[0].incidents == ()
 
 
@@ -147,7 +147,7 @@ def test_a_service_joining_an_open_incident_brings_its_changes(uow: UnitOfWork) 
     )
     record_change(uow, deploy, actor="t")
     opened = _ingest(uow, "alertmanager/01-firing.json")
-    slug = opened.incident.slug  # type: ignore[attr-defined]
+    slug = opened.incident.slug
     assert get_incident(uow, slug).milestones.cause_at is None
     source, data = EVIDENCE["alertmanager/01-firing.json"]
     body = json.loads(data)

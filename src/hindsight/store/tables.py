@@ -351,4 +351,9 @@ TABLES: tuple[Table, ...] = (
     postmortem_revisions,
     action_items,
     audit_log,
+    changes,
+    change_services,
+    change_incidents,
+    catalog_services,
+    catalog_names,
 )
