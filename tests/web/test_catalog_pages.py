@@ -15,7 +15,7 @@ from hindsight.core.changes import check_change
 from hindsight.services.catalog import import_catalog
 from hindsight.services.changes import record_change
 from hindsight.services.incidents import create_incident
-from tests.web.conftest import SCREENSHOTS, XSS_FLAG, Live, Store, sign_in
+from tests.web.conftest import AXE, SCREENSHOTS, XSS_FLAG, Live, Store, sign_in
 
 CATALOG = {
     "checkout-api": {
@@ -101,4 +101,12 @@ def test_the_pages_in_chromium(chromium: Browser, live: Live) -> None:
     expect(page.locator("table.services")).to_contain_text("Checkout API (prod)")
     expect(page.get_by_role("region", name="Unmatched names")).to_contain_text("ledger-db")
     page.screenshot(path=str(SCREENSHOTS / "41-services.png"), full_page=True)
+    assert AXE.is_file(), f"{AXE} is missing: `make axe` installs axe-core from npm"
+    for path in ("/changes", "/services"):
+        page.goto(live.base + path)
+        page.add_script_tag(path=str(AXE))
+        result = page.evaluate("async () => await axe.run(document)")
+        assert len(result["passes"]) > 10, path  # axe really looked at the page
+        serious = [v["id"] for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        assert serious == [], (path, serious)
     context.close()
