@@ -28,10 +28,12 @@ from hindsight.api.problems import install_problem_handlers
 from hindsight.api.ratelimit import FailureLimiter
 from hindsight.api.routes import (
     action_items,
+    changes,
     hooks,
     incidents,
     meta,
     postmortems,
+    services,
     tokens,
     tracker_hooks,
 )
@@ -118,7 +120,17 @@ def create_app(
     app.state.hindsight = context
     install_problem_handlers(app)
     app.add_middleware(ServerMiddleware, context=context)
-    for module in (incidents, postmortems, tokens, meta, hooks, action_items, tracker_hooks):
+    for module in (
+        incidents,
+        postmortems,
+        tokens,
+        meta,
+        hooks,
+        action_items,
+        tracker_hooks,
+        changes,
+        services,
+    ):
         app.include_router(module.router)
     if not _install_web(app, settings, context):
         app.include_router(meta.permalink_router())

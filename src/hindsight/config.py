@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from hindsight.core.catalog import ServiceEntry, entries_from_table
 from hindsight.core.checks import LintOptions, build_options
 from hindsight.core.errors import ConfigError
 
@@ -144,3 +145,15 @@ def config_at(path: Path) -> ConfigSource:
         raise ConfigError("no such config file", where=str(path), fix="check the --config path")
     table = "tool.hindsight.lint" if path.name == "pyproject.toml" else "lint"
     return ConfigSource(path, table)
+
+
+def load_catalog(path: Path) -> list[ServiceEntry]:
+    """The services a `hindsight.toml` (`[services.<name>]`) or a `pyproject.toml`
+    (`[tool.hindsight.services.<name>]`) declares, validated by the core."""
+    data: Any = _read(path)
+    prefix = "services"
+    if path.name == "pyproject.toml":
+        data = data.get("tool", {}).get("hindsight", {})
+        prefix = "tool.hindsight.services"
+    table = data.get("services", {}) if isinstance(data, dict) else {}
+    return entries_from_table(table, origin=str(path), prefix=prefix)

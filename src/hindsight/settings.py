@@ -38,6 +38,15 @@ class Settings(BaseSettings):
             "last event is at most this many minutes older."
         ),
     )
+    change_lookback_hours: int = Field(
+        default=24,
+        ge=0,
+        le=24 * 30,
+        description=(
+            "When an incident opens, or a service joins it, the changes to its services from "
+            "this many hours before it opened join its cause lane."
+        ),
+    )
     ingest_batch_lines: int = Field(
         default=5000,
         ge=1,
@@ -288,6 +297,10 @@ class Settings(BaseSettings):
     @property
     def correlation_window(self) -> dt.timedelta:
         return dt.timedelta(minutes=self.correlation_window_minutes)
+
+    @property
+    def change_lookback(self) -> dt.timedelta:
+        return dt.timedelta(hours=self.change_lookback_hours)
 
     @property
     def pagerduty_secret_list(self) -> tuple[str, ...]:

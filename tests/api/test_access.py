@@ -43,6 +43,9 @@ NEEDS = {
     ("GET", "/api/v1/tokens"): "admin",
     ("POST", "/api/v1/tokens"): "admin",
     ("DELETE", "/api/v1/tokens/{token_id}"): "admin",
+    ("GET", "/api/v1/changes"): "viewer",
+    ("POST", "/api/v1/changes"): "editor",
+    ("GET", "/api/v1/services"): "viewer",
 }
 RANK = {"viewer": 1, "editor": 2, "admin": 3}
 

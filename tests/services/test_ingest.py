@@ -107,10 +107,17 @@ def test_outside_the_window_an_alert_opens_a_new_incident(uow: UnitOfWork) -> No
     assert later.created_incident and later.incident.id != opened.incident.id
 
 
-def test_a_payload_with_no_alert_and_no_incident_is_refused(uow: UnitOfWork) -> None:
+def test_a_change_with_no_incident_goes_to_the_change_log(uow: UnitOfWork) -> None:
     source, push = _payload("github/01-push.json")
+    kept = ingest(uow, source, push, name="push.json")
+    assert kept.changed and kept.placed is None and len(kept.changes) == 1
+    assert snapshot(uow)["events"] == []  # on no incident until one of its service opens
+
+
+def test_a_payload_with_no_alert_no_change_and_no_incident_is_refused(uow: UnitOfWork) -> None:
+    source, ack = _payload("pagerduty/webhooks/02-acknowledged.json")
     with pytest.raises(UserError, match="--incident"):
-        ingest(uow, source, push, name="push.json")
+        ingest(uow, source, ack, name="ack.json")
     assert snapshot(uow)["events"] == []
 
 

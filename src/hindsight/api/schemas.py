@@ -264,7 +264,10 @@ class NewTokenOut(TokenOut):
 class DeliveryOut(BaseModel):
     status: Literal["stored", "duplicate"]
     source: str
-    incident: str
-    url: str
+    incident: str | None  # None: a change kept in the change log, on no incident yet
+    url: str | None
     received: int
     added: int
+    changes: list[str] = Field(  # the change log's ids of the changes the delivery carried
+        default_factory=list
+    )

@@ -43,6 +43,8 @@ COMMANDS: dict[str, str] = {
     "serve": "serve",
     "token": "tokens",
     "actions": "actions",
+    "change": "change",
+    "catalog": "catalog",
 }
 # The order `--help` lists them in.
 MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))

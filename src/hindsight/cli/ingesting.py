@@ -80,6 +80,7 @@ def ingest(
                 incident=incident,
                 actor=s.settings.user,
                 window=s.settings.correlation_window,
+                lookback=s.settings.change_lookback,
             )
             console.out.print(f"{name}: {one.describe()}", markup=False)
 

@@ -190,7 +190,7 @@ class DeliveryWriter:
             if isinstance(outcome, BaseException):
                 pending.future.set_exception(outcome)
                 continue
-            if deferred and outcome.changed:
+            if deferred and outcome.changed and outcome.placed is not None:
                 try:
                     self._committed(outcome.incident.id, pending.parsed.events)
                 except Exception:  # a mark must not cost the acknowledgement

@@ -14,6 +14,7 @@ form, built in a parse worker (`bulk_ingest.py`). Both go through `ingest_parsed
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 from dataclasses import dataclass, field
@@ -22,6 +23,15 @@ from typing import Protocol
 from hindsight.core.errors import UserError
 from hindsight.core.events import Event
 from hindsight.services import correlation
+from hindsight.services.catalog import canonical_events
+from hindsight.services.changes import (
+    DEFAULT_LOOKBACK,
+    RecordedChange,
+    changes_from_payload,
+    is_change_only,
+    join_changes,
+    record_change_in,
+)
 from hindsight.services.correlation import Detection
 from hindsight.services.incidents import find_incident, new_incident_in
 from hindsight.services.timelines import refresh_milestones
@@ -33,13 +43,28 @@ from hindsight.store.unit_of_work import UnitOfWork, utc_now
 DEFAULT_WINDOW = dt.timedelta(minutes=60)
 
 
+class NoIncident(UserError):
+    """The payload was kept in the change log and joined no incident: there is none to name."""
+
+
 @dataclass(frozen=True)
 class IngestResult:
-    incident: Incident
+    placed: Incident | None  # None: a change-only payload that joined no incident
     received: int  # events in the payload
     added: int  # events stored now
     created_incident: bool = False
     redelivery: bool = False  # the identical payload had been received before
+    changes: tuple[RecordedChange, ...] = ()  # a change-only payload, kept in the change log
+
+    @property
+    def incident(self) -> Incident:
+        if self.placed is None:
+            raise NoIncident(
+                "the payload was kept in the change log; it joined no open incident",
+                fix="`hindsight change list` shows it; it joins an incident of its service "
+                "when one opens",
+            )
+        return self.placed
 
     @property
     def duplicates(self) -> int:
@@ -47,9 +72,11 @@ class IngestResult:
 
     @property
     def changed(self) -> bool:
-        return self.added > 0 or self.created_incident
+        return self.added > 0 or self.created_incident or any(c.new for c in self.changes)
 
     def describe(self) -> str:
+        if self.changes or self.placed is None:
+            return "; ".join(c.describe() for c in self.changes) or "no change to keep"
         where = f"incident {self.incident.slug}"
         if self.redelivery:
             return f"already received: nothing changed ({where})"
@@ -127,11 +154,18 @@ def ingest(
     actor: str = "ingest",
     window: dt.timedelta = DEFAULT_WINDOW,
     refresh: bool = True,
+    lookback: dt.timedelta = DEFAULT_LOOKBACK,
 ) -> IngestResult:
     """Store one payload's events on an incident, all or nothing; idempotent."""
     parsed = parse(source, payload, name=name)  # pure: nothing is written if this raises
     return commit_evidence(
-        uow, parsed, incident=incident, actor=actor, window=window, refresh=refresh
+        uow,
+        parsed,
+        incident=incident,
+        actor=actor,
+        window=window,
+        refresh=refresh,
+        lookback=lookback,
     )
 
 
@@ -143,11 +177,18 @@ def commit_evidence(
     actor: str = "ingest",
     window: dt.timedelta = DEFAULT_WINDOW,
     refresh: bool = True,
+    lookback: dt.timedelta = DEFAULT_LOOKBACK,
 ) -> IngestResult:
     """`ingest_parsed` in a transaction of its own, committed only if something changed."""
     with uow:
         result = ingest_parsed(
-            uow, evidence, incident=incident, actor=actor, window=window, refresh=refresh
+            uow,
+            evidence,
+            incident=incident,
+            actor=actor,
+            window=window,
+            refresh=refresh,
+            lookback=lookback,
         )
         if result.changed:
             uow.commit()  # else rolled back on leaving: no change
@@ -162,9 +203,12 @@ def ingest_parsed(
     actor: str = "ingest",
     window: dt.timedelta = DEFAULT_WINDOW,
     refresh: bool = True,
+    lookback: dt.timedelta = DEFAULT_LOOKBACK,
 ) -> IngestResult:
     """`ingest`'s writes inside an open unit of work, which the caller commits if the result
-    `changed`, and rolls back otherwise (the payload row may have been written)."""
+    `changed`, and rolls back otherwise (the payload row may have been written). Services are
+    mapped through the catalog first, so every tool's name for a service correlates."""
+    evidence = _canonical(uow, evidence)
     found, key, keys, name = evidence.detection, evidence.digest, evidence.keys, evidence.name
     source = evidence.source_name
     target = find_incident(uow, incident) if incident is not None else None
@@ -176,8 +220,11 @@ def ingest_parsed(
         target = correlation.correlate(uow, keys, found, window)
     created = False
     now = utc_now()
+    if target is None and isinstance(evidence, Parsed) and is_change_only(evidence.events):
+        return _record_changes(uow, evidence, actor, lookback, now)
     if target is None:
         target = _new_incident(uow, source, name, found, actor, now)
+        join_changes(uow, target, found.services, opened=found.earliest, now=now, lookback=lookback)
         created = True
     payload_id = (
         seen[0]
@@ -195,7 +242,7 @@ def ingest_parsed(
     if added == 0 and not created:
         return IngestResult(target, found.count, 0)  # the caller rolls back: no change
     uow.incidents.add_keys(target.id, keys)
-    widened = _widen_services(uow, target, found, now)
+    widened = _widen_services(uow, target, found, now, lookback)
     if refresh:
         refresh_milestones(uow, target.id, now)
     uow.audit.add(
@@ -238,11 +285,36 @@ def _new_incident(
 
 
 def _widen_services(
-    uow: UnitOfWork, incident: Incident, found: Detection, now: dt.datetime
+    uow: UnitOfWork, incident: Incident, found: Detection, now: dt.datetime, lookback: dt.timedelta
 ) -> bool:
-    """Add the services the payload's alerts and pages name; whether the incident changed."""
+    """Add the services the payload's alerts and pages name (their changes join the incident);
+    whether the incident changed."""
     services = tuple(dict.fromkeys((*incident.services, *found.services)))
     if services == incident.services:
         return False
     uow.incidents.update(incident.id, {"services": services}, now)
+    new = services[len(incident.services) :]
+    join_changes(uow, incident, new, opened=incident.opened_at, now=now, lookback=lookback)
     return True
+
+
+def _canonical(uow: UnitOfWork, evidence: Evidence) -> Evidence:
+    """A parsed payload with its events' services mapped through the catalog. (A bulk batch,
+    already in stored form, is stored as it came.)"""
+    if not isinstance(evidence, Parsed):
+        return evidence
+    events = canonical_events(uow, evidence.events)
+    return evidence if events is evidence.events else dataclasses.replace(evidence, events=events)
+
+
+def _record_changes(
+    uow: UnitOfWork, parsed: Parsed, actor: str, lookback: dt.timedelta, now: dt.datetime
+) -> IngestResult:
+    """A change-only payload with no incident named goes to the change log."""
+    recorded = tuple(
+        record_change_in(uow, change, actor=actor, lookback=lookback, now=now)
+        for change in changes_from_payload(parsed.events, parsed.payload)
+    )
+    placed = next((find_incident(uow, slug) for r in recorded for slug in r.joined), None)
+    added = sum(len(r.joined) for r in recorded)
+    return IngestResult(placed, len(parsed.events), added, changes=recorded)

@@ -292,6 +292,80 @@ web_sessions = Table(
     Index(None, "token_id"),
 )
 
+# The change log: every change (a deployment, a push, a release, a change event), kept once
+# per (source, external id) whether or not an incident exists yet (services/changes.py).
+changes = Table(
+    "changes",
+    metadata,
+    Column("id", BigId, primary_key=True, autoincrement=True),
+    Column("source", String(40), nullable=False),
+    Column("external_id", String(400), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("summary", Text, nullable=False),
+    Column("services", JSON, nullable=False),
+    Column("environment", String(200), nullable=True),
+    Column("production", Boolean, nullable=False),
+    Column("at", UTCDateTime, nullable=False, index=True),
+    Column("author", String(200), nullable=True),
+    Column("link", Text, nullable=True),
+    Column("labels", JSON, nullable=False),
+    Column("event", JSON, nullable=True),  # the source's event it came as, when it did
+    Column("recorded_at", UTCDateTime, nullable=False),
+    UniqueConstraint("source", "external_id"),
+)
+
+# One row per (service, time, change): the lookback when an incident opens is one range seek
+# per service on the primary key.
+change_services = Table(
+    "change_services",
+    metadata,
+    Column("service", String(200), primary_key=True),
+    Column("at", UTCDateTime, primary_key=True),
+    Column("change_id", BigId, ForeignKey("changes.id", ondelete="CASCADE"), primary_key=True),
+    Index(None, "change_id"),
+)
+
+# Which incidents each change joined (as an event on their cause lane).
+change_incidents = Table(
+    "change_incidents",
+    metadata,
+    Column("change_id", BigId, ForeignKey("changes.id", ondelete="CASCADE"), primary_key=True),
+    Column(
+        "incident_id",
+        Integer,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+    Column("joined_at", UTCDateTime, nullable=False),
+)
+
+# The service catalog: one row per service, the entry as the core validated it, and every
+# lookup key a tool's name is matched on (core.catalog.names).
+catalog_services = Table(
+    "catalog_services",
+    metadata,
+    Column("name", String(200), primary_key=True),
+    Column("origin", String(1000), nullable=False),
+    Column("entry", JSON, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
+catalog_names = Table(
+    "catalog_names",
+    metadata,
+    Column("key", String(400), primary_key=True),
+    Column(
+        "service",
+        String(200),
+        ForeignKey("catalog_services.name", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("rank", Integer, nullable=False),
+    Column("field", String(100), nullable=False),
+)
+
 # Dump order for backups (parents before children).
 TABLES: tuple[Table, ...] = (
     incidents,
@@ -302,4 +376,9 @@ TABLES: tuple[Table, ...] = (
     postmortem_revisions,
     action_items,
     audit_log,
+    changes,
+    change_services,
+    change_incidents,
+    catalog_services,
+    catalog_names,
 )

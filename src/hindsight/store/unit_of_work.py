@@ -28,6 +28,8 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from hindsight.core.errors import ConfigError
 from hindsight.store.action_item_repository import ActionItemRepository
+from hindsight.store.catalog import CatalogRepository
+from hindsight.store.changes import ChangeRepository
 from hindsight.store.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, WriterLock, writer_lock
 from hindsight.store.event_repository import EventRepository
 from hindsight.store.repositories import (
@@ -55,6 +57,8 @@ class UnitOfWork:
     postmortems: PostmortemRepository
     audit: AuditRepository
     action_items: ActionItemRepository
+    changes: ChangeRepository
+    catalog: CatalogRepository
 
     def __init__(
         self,
@@ -112,6 +116,8 @@ class UnitOfWork:
         self.postmortems = PostmortemRepository(connection)
         self.audit = AuditRepository(connection)
         self.action_items = ActionItemRepository(connection)
+        self.changes = ChangeRepository(connection)
+        self.catalog = CatalogRepository(connection)
         return self
 
     def savepoint(self) -> Savepoint:

@@ -181,13 +181,15 @@ async def _store(
     metrics.deliveries.labels(source, outcome).inc()
     metrics.events.labels(source, "stored").inc(result.added)
     metrics.events.labels(source, "duplicate").inc(result.duplicates)
+    placed = result.placed  # None: a change (a deploy before any alert) kept in the change log
     return DeliveryOut(
         status=outcome,
         source=source,
-        incident=result.incident.slug,
-        url=f"/incidents/{result.incident.slug}",
+        incident=placed.slug if placed is not None else None,
+        url=f"/incidents/{placed.slug}" if placed is not None else "/changes",
         received=result.received,
         added=result.added,
+        changes=[c.stored.change.external_id for c in result.changes],
     )
 
 
@@ -210,8 +212,8 @@ def _store_alone(
         )
         if result.changed:
             uow.commit()
-    if deferred and result.changed:
-        context.milestones.mark(result.incident.id, parsed.events)
+    if deferred and result.changed and result.placed is not None:
+        context.milestones.mark(result.placed.id, parsed.events)
     return result
 
 

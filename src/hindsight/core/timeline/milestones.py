@@ -1,8 +1,9 @@
 """Milestones of an incident read from its evidence (the core's `Milestones[Event]`).
 
-The suspected cause is the last change or deploy to an affected service before the first
-detection. It is offered as a *candidate* with the reasoning that picked it: timing and a
-shared service make a change worth examining, not guilty. The durations are the numbers a
+The suspected cause is the last deployment to an affected service before the first detection
+(the last change when there is no deployment). It is offered as a *candidate* with the
+reasoning that picked it: timing and a shared service make a change worth examining, not
+guilty. The durations are the numbers a
 postmortem quotes: the detection gap (cause → detection), and detection → acknowledgement,
 → mitigation, → resolution, plus the whole impact window (`core.figures.durations_of`).
 """
@@ -96,7 +97,10 @@ def _suspected_cause(
     touching = [e for e in before if set(e.services) & set(affected)] if affected else before
     if not touching:
         return None
-    event = touching[-1]
+    # A deployment is what changes what runs: when one exists, a later push or branch change
+    # (not deployed yet) is not the candidate, the last deployment is.
+    deploys = [e for e in touching if e.kind is EventKind.DEPLOY]
+    event = (deploys or touching)[-1]
     # A deploy's later statuses point at the deploy; the change reached the service when the
     # deploy began, so the deploy itself is the candidate.
     started = {e.key: e for e in before}
