@@ -37,7 +37,8 @@ def test_a_deploy_before_the_first_alert_is_the_suspected_cause_with_the_exact_g
     opened = _ingest(uow, "alertmanager/01-firing.json")
     incident = get_incident(uow, opened.incident.id)
     assert incident.milestones.cause_at == DEPLOYED
-    assert incident.durations.detection_gap_s == (DETECTED - DEPLOYED).total_seconds()
+    # whole seconds, as every figure (core.figures): the gap a timeline row can show
+    assert incident.durations.detection_gap_s == int((DETECTED - DEPLOYED).total_seconds())
     timeline = incident_timeline(uow, incident.id).timeline
     cause = timeline.milestones.suspected_cause
     assert cause is not None and cause.event.key == "github:deployment:910002"

@@ -262,7 +262,8 @@ class NewTokenOut(TokenOut):
 
 
 class DeliveryOut(BaseModel):
-    status: Literal["stored", "duplicate"]
+    # ignored: acknowledged but about nothing an incident uses (a Slack channel of no incident)
+    status: Literal["stored", "duplicate", "ignored"]
     source: str
     incident: str | None  # None: a change kept in the change log, on no incident yet
     url: str | None

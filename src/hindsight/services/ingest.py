@@ -32,6 +32,7 @@ from hindsight.services.changes import (
     join_changes,
     record_change_in,
 )
+from hindsight.services.channels import learn_channel_names
 from hindsight.services.correlation import Detection
 from hindsight.services.incidents import find_incident, new_incident_in
 from hindsight.services.timelines import refresh_milestones
@@ -55,6 +56,7 @@ class IngestResult:
     created_incident: bool = False
     redelivery: bool = False  # the identical payload had been received before
     changes: tuple[RecordedChange, ...] = ()  # a change-only payload, kept in the change log
+    channels_bound: int = 0  # chat channels the payload's names bound to their incidents
 
     @property
     def incident(self) -> Incident:
@@ -68,15 +70,23 @@ class IngestResult:
 
     @property
     def duplicates(self) -> int:
-        return self.received - self.added
+        # A change joining several incidents adds an event to each: never below nothing.
+        return max(0, self.received - self.added)
 
     @property
     def changed(self) -> bool:
-        return self.added > 0 or self.created_incident or any(c.new for c in self.changes)
+        return (
+            self.added > 0
+            or self.created_incident
+            or self.channels_bound > 0
+            or any(c.new for c in self.changes)
+        )
 
     def describe(self) -> str:
         if self.changes or self.placed is None:
-            return "; ".join(c.describe() for c in self.changes) or "no change to keep"
+            bound = f"{self.channels_bound} channel(s) bound to their incident"
+            said = [c.describe() for c in self.changes] + ([bound] if self.channels_bound else [])
+            return "; ".join(said) or "no change to keep"
         where = f"incident {self.incident.slug}"
         if self.redelivery:
             return f"already received: nothing changed ({where})"
@@ -216,10 +226,13 @@ def ingest_parsed(
     if seen is not None and (target is None or target.id == seen[1]):
         known = target or find_incident(uow, seen[1])
         return IngestResult(known, found.count, 0, redelivery=True)
+    bound = _learn_channels(uow, evidence, actor)
     if target is None:
         target = correlation.correlate(uow, keys, found, window)
     created = False
     now = utc_now()
+    if target is None and bound and found.alarm is None:
+        return IngestResult(None, found.count, 0, channels_bound=bound)  # a channel's name
     if target is None and isinstance(evidence, Parsed) and is_change_only(evidence.events):
         return _record_changes(uow, evidence, actor, lookback, now)
     if target is None:
@@ -262,12 +275,26 @@ def ingest_parsed(
     return IngestResult(stored, found.count, added, created_incident=created)
 
 
+def _learn_channels(uow: UnitOfWork, evidence: Evidence, actor: str) -> int:
+    """A source that names chat channels (Slack) lets the naming convention bind them to
+    their incident before this delivery is placed, so its message joins at once; how many."""
+    names_of = getattr(get_source(evidence.source_name), "channel_names", None)
+    if names_of is None:
+        return 0
+    names = names_of(evidence.name, evidence.payload)
+    return learn_channel_names(uow, names, actor=actor) if names else 0
+
+
+class Unplaced(UserError):
+    """Nothing ties the payload to an incident and it raises no alarm."""
+
+
 def _new_incident(
     uow: UnitOfWork, source: str, name: str, found: Detection, actor: str, now: dt.datetime
 ) -> Incident:
     alarm = found.alarm
     if alarm is None:
-        raise UserError(
+        raise Unplaced(
             f"no incident to attach these {found.count} {source} events to: nothing in the "
             "payload matches a known incident, and it raises no alert or page",
             where=name,

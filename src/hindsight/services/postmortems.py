@@ -20,6 +20,7 @@ from hindsight.core.document.template import SEVERITIES, is_placeholder
 from hindsight.core.errors import UserError
 from hindsight.core.incident import postmortem_state, severity_of
 from hindsight.services.action_items import sync_items_from_document
+from hindsight.services.channels import bind_channel_in, channel_from_slack_link
 from hindsight.services.errors import ConflictError, NotFoundError
 from hindsight.services.incidents import find_incident
 from hindsight.services.revisions import describe_changes, unified_diff
@@ -212,6 +213,7 @@ def _record(
     )
     sync_items_from_document(uow, postmortem, new, now)
     _adopt_severity(uow, postmortem.incident_id, old, new, author, now)
+    _adopt_slack_link(uow, postmortem.incident_id, new, author)
     uow.incidents.reindex(postmortem.incident_id)
     uow.audit.add(
         at=now,
@@ -225,6 +227,14 @@ def _record(
 def _state(document: Document) -> str | None:
     state = postmortem_state(document.field_value("Status"))
     return state.value if state is not None else None
+
+
+def _adopt_slack_link(uow: UnitOfWork, incident_id: int, new: str, author: str) -> None:
+    """The postmortem's Slack link names the incident's channel: its live messages join."""
+    channel = channel_from_slack_link(parse(new).field_value("Slack link"))
+    incident = uow.incidents.get(incident_id)
+    if channel is not None and incident is not None:
+        bind_channel_in(uow, incident, channel, actor=author, how="the postmortem's Slack link")
 
 
 def _adopt_severity(

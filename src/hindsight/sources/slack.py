@@ -17,7 +17,7 @@ from typing import Any
 
 from hindsight.core.events import Actor, Event, EventKind
 from hindsight.sources import slack_text
-from hindsight.sources.base import MAX_PAYLOAD_BYTES, NO_KEYS, SourceError
+from hindsight.sources.base import MAX_PAYLOAD_BYTES, NO_KEYS, SourceError, subject_keys
 from hindsight.sources.reading import (
     arr,
     check_size,
@@ -204,7 +204,28 @@ class SlackSource:
         summary="Slack Events API (v0 signature, 5-minute window; answers url_verification)",
         verify=verify,
         prepare=prepare,
+        ignore_unplaced=True,
     )
+
+    def channel_names(self, name: str, data: bytes) -> dict[str, str]:
+        """Channel id → name, as the payload tells them: an export's channels.json and
+        groups.json, or an Events API `channel_created` / `channel_rename` event (what the
+        naming convention reads to find an incident's channel)."""
+        if data[:4] == b"PK\x03\x04":
+            files = _unzip(name, data)
+            prefix = _export_root(name, files)
+            channels = _read_channels(name, files, prefix, _Users({}, set()))
+            return {channel_id: folder for folder, (channel_id, _) in channels.items()}
+        body = obj(load_json(name, data), name, "")
+        event = body.get("event")
+        if body.get("type") != "event_callback" or not isinstance(event, dict):
+            return {}
+        if event.get("type") not in ("channel_created", "channel_rename"):
+            return {}
+        channel = obj(req(event, "channel", name, "event"), name, "event.channel")
+        return {
+            text(channel, "id", name, "event.channel"): text(channel, "name", name, "event.channel")
+        }
 
     def detect(self, name: str, data: bytes) -> bool:
         if data[:4] == b"PK\x03\x04":
@@ -257,7 +278,13 @@ class SlackSource:
         return () if found is None else (found,)
 
     def correlation_keys(self, payload: bytes, events: Sequence[Event]) -> frozenset[str]:
-        return NO_KEYS  # a channel belongs to an incident only when the delivery says so
+        # A live message names its channel (`slack:<channel id>`): once a channel belongs to
+        # an incident (set by a person, the incident's Slack link or the naming convention),
+        # its messages join it. An export's channels bind nothing: a workspace export holds
+        # every channel, most of them no incident's.
+        if payload[:4] == b"PK\x03\x04":
+            return NO_KEYS
+        return subject_keys(events)
 
     def parse_export(self, name: str, files: Mapping[str, bytes]) -> tuple[Event, ...]:
         prefix = _export_root(name, files)

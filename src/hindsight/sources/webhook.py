@@ -92,6 +92,10 @@ class Webhook:
     content_types: tuple[str, ...] = ("application/json",)
     prepare: PreStep = field(default=as_payload)
     id_headers: tuple[str, ...] = ("x-request-id",)
+    # A delivery that belongs to no incident is acknowledged and ignored instead of refused:
+    # for tools that disable a subscription after repeated non-2xx answers (Slack), where most
+    # deliveries concern channels no incident uses.
+    ignore_unplaced: bool = False
 
 
 # --- primitives ---------------------------------------------------------------------------

@@ -203,6 +203,35 @@ class IncidentRepository:
         if rows:
             self.connection.execute(_ADD_KEYS[self.connection.dialect.name], rows)
 
+    def bind_key(self, incident_id: int, key: str) -> bool:
+        """Make `key` the incident's, moving it from another incident if it had it; whether
+        anything changed."""
+        current = self.by_keys([key])
+        if current == incident_id:
+            return False
+        if current is not None:
+            self.connection.execute(
+                update(incident_keys)
+                .where(incident_keys.c.key == key)
+                .values(incident_id=incident_id)
+            )
+        else:
+            self.add_keys(incident_id, [key])
+        return True
+
+    def active_opened_between(self, start: dt.datetime, end: dt.datetime) -> list[Incident]:
+        """Incidents opened in [start, end) that still take evidence (not closed)."""
+        rows = self.connection.execute(
+            select(incidents)
+            .where(
+                incidents.c.opened_at >= start,
+                incidents.c.opened_at < end,
+                incidents.c.status.in_(CORRELATABLE_STATUSES),
+            )
+            .order_by(incidents.c.id)
+        ).mappings()
+        return [mapping.incident_from_row(r) for r in rows]
+
     def keys(self, incident_id: int) -> list[str]:
         rows = self.connection.execute(
             select(incident_keys.c.key)

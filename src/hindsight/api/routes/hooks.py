@@ -34,7 +34,7 @@ from hindsight.api.schemas import DeliveryOut
 from hindsight.api.signatures import problem, verify
 from hindsight.core.errors import UserError
 from hindsight.services.errors import NotFoundError
-from hindsight.services.ingest import IngestResult, Parsed, ingest_parsed, parse
+from hindsight.services.ingest import IngestResult, Parsed, Unplaced, ingest_parsed, parse
 from hindsight.services.webhooks import (
     Delivery,
     Refusal,
@@ -121,7 +121,9 @@ async def _receive(request: Request, source: str, webhook: Webhook, incident: st
         metrics.deliveries.labels(source, "handled").inc()
         return JSONResponse(prepared.body)
     name = _delivery_name(source, webhook, delivery) + prepared.suffix
-    return await _store(context, source, prepared.body, name, incident)
+    return await _store(
+        context, source, prepared.body, name, incident, ignore_unplaced=webhook.ignore_unplaced
+    )
 
 
 def _not_a_payload(source: str, error: SourceError, name: str = "") -> Problem:
@@ -141,7 +143,13 @@ def _not_a_payload(source: str, error: SourceError, name: str = "") -> Problem:
 
 
 async def _store(
-    context: AppContext, source: str, body: bytes, name: str, incident: str | None
+    context: AppContext,
+    source: str,
+    body: bytes,
+    name: str,
+    incident: str | None,
+    *,
+    ignore_unplaced: bool = False,
 ) -> DeliveryOut:
     """Parse the delivery (a bad payload is answered without touching the store), then have
     the app's writer store it with whatever else is waiting (group commit), or store it here
@@ -169,6 +177,18 @@ async def _store(
     except SourceError as error:
         metrics.deliveries.labels(source, "invalid").inc()
         raise _not_a_payload(source, error, name) from None
+    except Unplaced as error:
+        if ignore_unplaced:  # acknowledged: a channel no incident uses, counted, not refused
+            metrics.deliveries.labels(source, "ignored").inc()
+            return DeliveryOut(
+                status="ignored", source=source, incident=None, url=None, received=0, added=0
+            )
+        metrics.deliveries.labels(source, "unplaced").inc()
+        raise Problem(
+            422,
+            error.what,
+            fix="add ?incident=SLUG to the webhook URL to say which incident it belongs to",
+        ) from None
     except UserError as error:
         metrics.deliveries.labels(source, "unplaced").inc()
         raise Problem(
