@@ -147,6 +147,41 @@ class Settings(BaseSettings):
         "configured, e.g. `alertmanager,generic`.",
     )
 
+    # --- publishing (services.publishing): Slack announcements, outgoing webhooks -----------
+    slack_bot_token: SecretStr | None = Field(
+        default=None,
+        description="Slack bot token (xoxb-…, scope chat:write) for the publish announcement "
+        "(chat.postMessage in the incident's channel and `slack_announce_channel`).",
+    )
+    slack_announce_channel: str | None = Field(
+        default=None,
+        description="A channel (id or #name) every published postmortem is announced in.",
+    )
+    slack_api_url: str = Field(
+        default="https://slack.com/api",
+        description="Slack's Web API base URL (a stand-in server's in tests).",
+    )
+    webhook_urls: str = Field(
+        default="",
+        description="Comma-separated URLs that receive the signed lifecycle events "
+        "(incident.resolved, postmortem.status_changed, postmortem.published).",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs outgoing webhooks: X-Hindsight-Signature: sha256=HMAC(secret, "
+        "timestamp + '.' + body), with X-Hindsight-Timestamp.",
+    )
+    webhook_attempts: int = Field(
+        default=5, ge=1, le=20, description="Attempts per outgoing delivery before it is failed."
+    )
+    webhook_backoff_s: float = Field(
+        default=2.0, ge=0, le=600, description="Seconds before the first retry (doubling after)."
+    )
+    public_url: str | None = Field(
+        default=None,
+        description="The server's public base URL, for permalinks in announcements.",
+    )
+
     @field_validator("database_url")
     @classmethod
     def _known_backend(cls, value: str) -> str:

@@ -19,7 +19,7 @@ from hindsight.core.document.blank import blank_postmortem
 from hindsight.core.document.readers import read_action_items
 from hindsight.core.document.template import SEVERITIES, is_placeholder
 from hindsight.core.errors import UserError
-from hindsight.core.incident import postmortem_state, severity_of
+from hindsight.core.incident import PostmortemState, postmortem_state, severity_of
 from hindsight.services.errors import ConflictError, NotFoundError
 from hindsight.services.incidents import find_incident
 from hindsight.services.revisions import describe_changes, unified_diff
@@ -90,18 +90,66 @@ def update_postmortem(
             raise _conflict(incident, expected_version, current.version)
         if current.markdown == text:
             return current
-        now = utc_now()
-        if not uow.postmortems.update_if_version(
-            current.id, expected_version, _parsed(text, author, now)
-        ):
-            # Someone committed between our read and our write.
-            latest = uow.postmortems.get(current.id)
-            raise _conflict(incident, expected_version, latest.version if latest else 0)
-        updated = uow.postmortems.get(current.id)
-        assert updated is not None
-        _record(uow, updated, current.markdown, text, author, now)
+        check_edit(incident, current, text)
+        updated = save_version_in(uow, incident, current, text, author=author, now=utc_now())
         uow.commit()
     return updated
+
+
+def save_version_in(
+    uow: UnitOfWork,
+    incident: Incident,
+    current: Postmortem,
+    text: str,
+    *,
+    author: str,
+    now: dt.datetime,
+    values: dict[str, Any] | None = None,
+    note: str | None = None,
+) -> Postmortem:
+    """Save `text` as the version after `current` inside an open uow (compare-and-set), with
+    its revision and audit entry; `values` are further columns (the workflow's), `note` a
+    line for the revision's changes (a transition and its reason)."""
+    if not uow.postmortems.update_if_version(
+        current.id, current.version, _parsed(text, author, now) | (values or {})
+    ):
+        # Someone committed between our read and our write.
+        latest = uow.postmortems.get(current.id)
+        raise _conflict(incident, current.version, latest.version if latest else 0)
+    updated = uow.postmortems.get(current.id)
+    assert updated is not None
+    _record(uow, updated, current.markdown, text, author, now, note=note)
+    return updated
+
+
+class StatusGateError(UserError):
+    """An edit the workflow refuses: a published postmortem, or a Status line moved by hand."""
+
+
+def check_edit(incident: Incident, current: Postmortem, text: str) -> None:
+    """A published postmortem is read-only until reopened, and the Status line follows the
+    workflow's state: an edit that changes it is refused, naming the command that does."""
+    state = current.state or PostmortemState.DRAFT
+    if current.state is PostmortemState.PUBLISHED:
+        raise StatusGateError(
+            f"the postmortem of {incident.slug} is published and read-only",
+            fix=f"reopen it first: hindsight postmortem status {incident.slug} draft "
+            '--reason "what needs correcting"',
+        )
+    given = parse(text).field_value("Status")
+    if given is None and parse(current.markdown).field_value("Status") is None:
+        return  # a document without a Status line may keep none
+    if given is not None and is_placeholder(given.strip()) and state is PostmortemState.DRAFT:
+        return  # the template's untouched choice list is a draft's
+    if postmortem_state(given) is not state:
+        said = f"{given!r}" if given is not None else "no Status line"
+        raise StatusGateError(
+            f"the edit changes the Status line to {said}, but the postmortem of "
+            f"{incident.slug} is {state.value}; the Status line follows the workflow",
+            where="Status",
+            fix=f"keep **Status:** {state.value} and change the state with "
+            f"hindsight postmortem status {incident.slug} draft|in-review|published",
+        )
 
 
 def postmortem_history(uow: UnitOfWork, ref: int | str) -> list[Revision]:
@@ -180,8 +228,10 @@ def _record(
     new: str,
     author: str,
     now: dt.datetime,
+    *,
+    note: str | None = None,
 ) -> None:
-    changes = describe_changes(old, new)
+    changes = describe_changes(old, new) + ((note,) if note else ())
     uow.postmortems.add_revision(
         Revision(
             postmortem_id=postmortem.id,

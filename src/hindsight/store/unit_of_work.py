@@ -26,8 +26,10 @@ from typing import Self
 from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 from sqlalchemy.exc import OperationalError
 
+from hindsight.core.policy import DEFAULT_POLICY, Policy
 from hindsight.store.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, WriterLock, writer_lock
 from hindsight.store.event_repository import EventRepository
+from hindsight.store.outgoing import OutgoingRepository
 from hindsight.store.repositories import (
     AuditRepository,
     IncidentRepository,
@@ -46,6 +48,7 @@ class UnitOfWork:
     payloads: PayloadRepository
     postmortems: PostmortemRepository
     audit: AuditRepository
+    outgoing: OutgoingRepository
 
     def __init__(
         self,
@@ -53,8 +56,10 @@ class UnitOfWork:
         *,
         read_only: bool = False,
         before: Callable[[], None] | None = None,
+        policy: Policy = DEFAULT_POLICY,
     ) -> None:
         self.bind = bind
+        self.policy = policy  # the trigger table the incidents are decided by
         self.read_only = read_only
         self.before = before
         self._connection: Connection | None = None
@@ -97,11 +102,12 @@ class UnitOfWork:
             self._owns_connection = False
             self._transaction = self.bind.begin_nested()
         connection = self._connection
-        self.incidents = IncidentRepository(connection)
+        self.incidents = IncidentRepository(connection, self.policy)
         self.events = EventRepository(connection)
         self.payloads = PayloadRepository(connection)
         self.postmortems = PostmortemRepository(connection)
         self.audit = AuditRepository(connection)
+        self.outgoing = OutgoingRepository(connection)
         return self
 
     def commit(self) -> None:
