@@ -1,7 +1,10 @@
 """Which incident a payload belongs to, when nobody said.
 
 1. A correlation key the store already knows: an Alertmanager/Grafana `groupKey`, a PagerDuty
-   incident id, an Opsgenie alert id. Keys are remembered on the incident they first joined.
+   incident id, an Opsgenie alert id. Keys are remembered on the incident they first joined;
+   but once that incident has been resolved for longer than the window, the same key firing
+   again is a new episode, so a new incident (how a flapping alert opens one incident per
+   flap, which the trigger table's flaky-monitor rule counts).
 2. Else an open incident of the same service whose latest event is within the window.
 3. Else, if the payload raises an alarm (an alert fires, a page triggers), a new incident.
 4. Else it cannot be placed: the caller must name the incident.
@@ -65,7 +68,9 @@ def correlate(
 ) -> Incident | None:
     by_key = uow.incidents.by_keys(keys)
     if by_key is not None:
-        return uow.incidents.get(by_key)
+        keyed = uow.incidents.get(by_key)
+        if keyed is not None and not _over(keyed, found, window):
+            return keyed
     services = set(found.services)
     if not services or found.earliest is None:
         return None
@@ -77,3 +82,11 @@ def correlate(
         if earliest - reference <= window:
             return uow.incidents.get(incident_id)
     return None
+
+
+def _over(incident: Incident, found: Detection, window: dt.timedelta) -> bool:
+    """The incident was resolved longer than `window` before these events began."""
+    resolved = incident.milestones.resolved_at
+    if incident.status not in ("resolved", "closed") or resolved is None:
+        return False
+    return found.alarm is not None and found.alarm.at - resolved > window

@@ -192,7 +192,9 @@ def ingest_parsed(
     added = evidence.store_events(uow, target.id, payload_id)
     if added == 0 and not created:
         return IngestResult(target, found.count, 0)  # the caller rolls back: no change
-    uow.incidents.add_keys(target.id, keys)
+    # A new incident takes its keys over: a key firing again long after its incident resolved
+    # is a new episode (correlation), and the key's later deliveries belong to it.
+    (uow.incidents.move_keys if created else uow.incidents.add_keys)(target.id, keys)
     widened = _widen_services(uow, target, found, now)
     if refresh:
         refresh_milestones(uow, target.id, now)

@@ -251,6 +251,18 @@ class IncidentRepository:
         if rows:
             self.connection.execute(_ADD_KEYS[self.connection.dialect.name], rows)
 
+    def move_keys(self, incident_id: int, keys: Iterable[str]) -> None:
+        """The keys name this incident from now on (a new episode of an alert whose earlier
+        incident was long resolved: later deliveries of the key belong here)."""
+        keys = sorted(set(keys))
+        if keys:
+            self.connection.execute(
+                update(incident_keys)
+                .where(incident_keys.c.key.in_(keys))
+                .values(incident_id=incident_id)
+            )
+            self.add_keys(incident_id, keys)
+
     def keys(self, incident_id: int) -> list[str]:
         rows = self.connection.execute(
             select(incident_keys.c.key)
