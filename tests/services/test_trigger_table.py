@@ -8,10 +8,10 @@ import datetime as dt
 
 from hindsight.core.document import parse
 from hindsight.core.policy import DEFAULT_RULES, Policy, PolicyRule, When
-from hindsight.services.ingest import ingest
 from hindsight.services.incidents import update_incident
-from hindsight.services.postmortems import get_postmortem
+from hindsight.services.ingest import ingest
 from hindsight.services.policy import redecide
+from hindsight.services.postmortems import get_postmortem
 from hindsight.store.unit_of_work import UnitOfWork
 from tests.services.process_payloads import T0, alertmanager, generic, pagerduty, row
 

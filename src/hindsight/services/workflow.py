@@ -39,6 +39,7 @@ class WorkflowRefused(UserError):
 
     def __init__(self, summary: str, reasons: list[str], *, fix: str | None = None) -> None:
         super().__init__(summary + ": " + "; ".join(reasons), fix=fix)
+        self.summary = summary
         self.reasons = tuple(reasons)
 
 
