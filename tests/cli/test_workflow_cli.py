@@ -168,3 +168,26 @@ def test_publishing_refuses_lint_errors_and_blocks_an_unchanged_review_when_told
     assert "lint error" in err  # the template is far from publishable
     assert "the review changed nothing" in err  # blocked, not warned
     assert "no approval" not in err
+
+
+def test_review_agenda_in_three_formats(store: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    import icalendar
+
+    slug = _draft(store, monkeypatch)
+    markdown, _ = run("review", "agenda", slug)
+    assert markdown.startswith("# Review meeting: checkout-api returned 500s")
+    html, _ = run("review", "agenda", slug, "--format", "html", "--start", "2026-03-20T15:00Z")
+    assert "<h2>15:05 — Timeline (15 min)</h2>" in html
+    run("review", "agenda", slug, "--format", "ics", "--start", "2026-03-20T15:00Z", "-o", "a.ics")
+    event = next(
+        c
+        for c in icalendar.Calendar.from_ical((store / "a.ics").read_bytes()).walk()
+        if c.name == "VEVENT"
+    )
+    assert event.decoded("dtend") - event.decoded("dtstart") == dt.timedelta(minutes=45)
+    _, err = run("review", "agenda", slug, "--start", "tomorrow", code=2)
+    assert "'tomorrow' is not an ISO-8601 time" in err
+    _, err = run("review", "agenda", slug, "--format", "pdf", code=2)
+    assert "unknown format 'pdf'" in err

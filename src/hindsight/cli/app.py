@@ -16,6 +16,7 @@ from hindsight.cli import (
     ingesting,
     lint,
     postmortems,
+    review,
     serve,
     timeline,
     tokens,
@@ -60,6 +61,7 @@ analyze.register(app)
 draft.register(app)
 serve.register(app)
 tokens.register(app)
+review.register(app)
 
 
 def main() -> None:
