@@ -52,6 +52,8 @@ def start_postmortem(
                 current_version=existing.version,
                 fix="edit it instead: hindsight postmortem edit " + incident.slug,
             )
+        # A document given whole arrives in the state its Status names (as an import does);
+        # from then on the workflow moves it.
         text = template_for(incident) if markdown is None else markdown
         postmortem = new_postmortem_in(uow, incident.id, text, author=author, now=utc_now())
         uow.commit()
