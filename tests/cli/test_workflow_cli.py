@@ -112,6 +112,9 @@ def test_every_move_and_refusal_with_its_reasons(
     out, err = run("postmortem", "status", slug, "published")
     assert "In review → Published" in out
     assert "warning: the review changed nothing" in err
+    _, err = run("site", "build", str(store / "site"))
+    assert "wrote 1 published postmortems" in err
+    assert f'href="incidents/{slug}.html"' in (store / "site" / "index.html").read_text()
     # Published: read-only; reopening needs a reason.
     _, err = run("postmortem", "edit", slug, code=2)
     assert "published and read-only" in err and f"hindsight postmortem status {slug} draft" in err

@@ -6,13 +6,17 @@ postmortem is read-only."""
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, expect
 
 from hindsight.core.incident import PostmortemState
+from hindsight.samples import sample_postmortem
 from hindsight.services.auth import create_token
-from hindsight.services.postmortems import get_postmortem, postmortem_history
+from hindsight.services.incidents import create_incident
+from hindsight.services.postmortems import get_postmortem, postmortem_history, start_postmortem
+from hindsight.services.site import build_site
 from tests.web.conftest import Live
 from tests.web.test_browser import shot
 
@@ -79,3 +83,30 @@ def test_a_reviewer_approves_and_publishes_and_the_warning_shows(
     assert "postmortem.approve" in actions and actions.count("postmortem.status") == 2
     a.close()
     b.close()
+
+
+def test_the_static_site_searches_offline_under_its_policy(
+    chromium: Browser, live: Live, tmp_path: Path
+) -> None:
+    uow = live.store.uow()
+    for title in ("Checkout 500s", "Search latency"):
+        made = create_incident(uow, title=title)
+        text = sample_postmortem().replace(
+            "# Postmortem: checkout-api returned 500s", f"# Postmortem: {title}", 1
+        )
+        start_postmortem(uow, made.id, author="priya", markdown=text)
+    build_site(uow, tmp_path / "site")
+    context = chromium.new_context(offline=True)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    page.goto((tmp_path / "site" / "index.html").as_uri())
+    items = page.locator("#list li")
+    expect(items).to_have_count(2)
+    page.get_by_label("Search").fill("latency")
+    expect(page.locator("#list li:not(.hidden)")).to_have_count(1)
+    expect(page.locator("#list li:not(.hidden)")).to_contain_text("Search latency")
+    page.locator("#list li:not(.hidden) a").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Search latency")
+    assert errors == []  # the policy let the search script run, and nothing else was loaded
+    context.close()

@@ -18,6 +18,7 @@ from hindsight.cli import (
     postmortems,
     review,
     serve,
+    site,
     timeline,
     tokens,
 )
@@ -62,6 +63,7 @@ draft.register(app)
 serve.register(app)
 tokens.register(app)
 review.register(app)
+site.register(app)
 
 
 def main() -> None:
