@@ -56,7 +56,8 @@ class Settings(BaseSettings):
         default=None,
         description=(
             "The hindsight.toml (or pyproject.toml) whose [lint] settings the server's checks "
-            "use (default: the nearest one above the directory the server runs in), so the API "
+            "use and whose [policy] (the trigger table, the publishing gate) it decides by "
+            "(default: the nearest one above the directory the server runs in), so the API "
             "and the web UI find what `hindsight lint` finds."
         ),
     )
