@@ -49,7 +49,7 @@ class AppContext:
 
     def __post_init__(self) -> None:
         self.policy = settings_policy(self.settings)
-        self.publisher = Publisher(self.settings, self.delivery_uow)
+        self.publisher = Publisher(self.settings, self.delivery_uow, read_uow=self.read_uow)
         self.milestones = MilestoneRefresher(self.read_uow, self.delivery_uow)
         self.deliveries = DeliveryWriter(
             self.delivery_uow,

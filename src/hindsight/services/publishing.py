@@ -54,9 +54,7 @@ def fan_out(uow: UnitOfWork, settings: Settings, now: dt.datetime) -> int:
     """Turn the queued lifecycle events into deliveries (inside an open uow). The number of
     deliveries queued."""
     queued = 0
-    for event in uow.outgoing.pending():
-        if event.target != LIFECYCLE:
-            continue
+    for event in uow.outgoing.pending(target=LIFECYCLE):
         targets = list(webhook_targets(settings))
         if event.event == "postmortem.published" and settings.slack_bot_token is not None:
             channel = event.body.get("incident", {}).get("slack_channel")
@@ -201,16 +199,34 @@ def _short(target: str) -> str:
 
 
 def run_once(
-    uow_factory: Callable[[], UnitOfWork], settings: Settings, client: httpx.Client
+    uow_factory: Callable[[], UnitOfWork],
+    settings: Settings,
+    client: httpx.Client,
+    *,
+    read_uow: Callable[[], UnitOfWork] | None = None,
 ) -> dict[str, int]:
     """Fan out what is queued, then attempt every delivery that is due once: what a job queue's
-    tick would do. Counts by resulting state."""
-    with uow_factory() as uow:
-        fan_out(uow, settings, utc_now())
-        uow.commit()
-    with uow_factory() as uow:
+    tick would do. Counts by resulting state. With `read_uow` (a snapshot) an idle tick takes
+    no write lock."""
+    with (read_uow or uow_factory)() as uow:
         now = utc_now()
-        ready = [d.id for d in uow.outgoing.pending(limit=500) if due(d, settings, now)]
+        events = bool(uow.outgoing.pending(limit=1, target=LIFECYCLE))
+        ready = [
+            d.id
+            for d in uow.outgoing.pending(limit=500, exclude=LIFECYCLE)
+            if due(d, settings, now)
+        ]
+    if events:
+        with uow_factory() as uow:
+            fan_out(uow, settings, utc_now())
+            uow.commit()
+        with (read_uow or uow_factory)() as uow:
+            now = utc_now()
+            ready = [
+                d.id
+                for d in uow.outgoing.pending(limit=500, exclude=LIFECYCLE)
+                if due(d, settings, now)
+            ]
     counts: dict[str, int] = {}
     for delivery_id in ready:
         state = deliver(uow_factory, settings, delivery_id, client)
@@ -229,9 +245,11 @@ class Publisher:
         *,
         interval: float = 1.0,
         client: httpx.Client | None = None,
+        read_uow: Callable[[], UnitOfWork] | None = None,
     ) -> None:
         self.settings = settings
         self.uow_factory = uow_factory
+        self.read_uow = read_uow
         self.interval = interval
         self.client = client
         self._wake = threading.Event()
@@ -260,7 +278,7 @@ class Publisher:
         try:
             while not self._stopping.is_set():
                 try:
-                    run_once(self.uow_factory, self.settings, client)
+                    run_once(self.uow_factory, self.settings, client, read_uow=self.read_uow)
                 except Exception:
                     log.exception("outgoing deliveries failed")
                 self._wake.wait(self.interval)

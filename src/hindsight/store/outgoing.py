@@ -76,12 +76,17 @@ class OutgoingRepository:
         )
         return _from_row(row) if row else None
 
-    def pending(self, limit: int = 100) -> list[OutgoingDelivery]:
+    def pending(
+        self, limit: int = 100, *, target: str | None = None, exclude: str | None = None
+    ) -> list[OutgoingDelivery]:
+        """Pending rows, oldest first (of one target, or of all but one)."""
+        query = select(outgoing_deliveries).where(outgoing_deliveries.c.state == "pending")
+        if target is not None:
+            query = query.where(outgoing_deliveries.c.target == target)
+        if exclude is not None:
+            query = query.where(outgoing_deliveries.c.target != exclude)
         rows = self.connection.execute(
-            select(outgoing_deliveries)
-            .where(outgoing_deliveries.c.state == "pending")
-            .order_by(outgoing_deliveries.c.id)
-            .limit(limit)
+            query.order_by(outgoing_deliveries.c.id).limit(limit)
         ).mappings()
         return [_from_row(r) for r in rows]
 
