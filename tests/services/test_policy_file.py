@@ -33,5 +33,5 @@ def test_hindsight_toml_pyproject_and_none(tmp_path: Path) -> None:
 
 def test_a_bad_file_names_itself(tmp_path: Path) -> None:
     (tmp_path / "hindsight.toml").write_text('[policy]\nunchanged-review = "shrug"\n')
-    with pytest.raises(ConfigError, match="hindsight.toml"):
+    with pytest.raises(ConfigError, match=r"hindsight\.toml"):
         policy_at(None, str(tmp_path))

@@ -178,3 +178,24 @@ def test_a_slo_rule_limited_to_named_alerts(uow: UnitOfWork) -> None:
     paged = ingest(scoped, "pagerduty", page, incident=burn.incident.id)
     assert paged.incident.policy.trigger == "slo-burn-rate-paged"
     assert "SLOBurnRateFast" in paged.incident.policy.why
+
+
+def test_a_slo_rule_limited_to_labelled_alerts(uow: UnitOfWork) -> None:
+    rules = tuple(
+        PolicyRule(r.name, r.when, r.decision, labels=("slo=*",)) if r.when is When.PAGED else r
+        for r in DEFAULT_RULES
+        if r.when is not When.SEVERITY
+    )
+    scoped = UnitOfWork(uow.bind, policy=Policy(rules))
+    labelled = alertmanager("ApiErrors", "api", T0, labels={"slo": "api-availability"})
+    fired = ingest(scoped, "alertmanager", labelled)
+    assert "slo=api-availability" in fired.incident.alert_labels
+    page = pagerduty("incident.triggered", "PLB1", "ApiErrors api", "api", T0 + MIN)
+    paged = ingest(scoped, "pagerduty", page, incident=fired.incident.id)
+    assert paged.incident.policy.trigger == "slo-burn-rate-paged"
+    assert "labelled slo=api-availability" in paged.incident.policy.why
+    plain = ingest(scoped, "alertmanager", alertmanager("DiskFull", "db", T0))
+    page = pagerduty("incident.triggered", "PLB2", "DiskFull db", "db", T0 + MIN)
+    assert ingest(
+        scoped, "pagerduty", page, incident=plain.incident.id
+    ).incident.policy.trigger == ("no-rule-matched")

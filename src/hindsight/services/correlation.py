@@ -44,6 +44,27 @@ def _group_key(payload: bytes) -> str | None:
     return value if isinstance(value, str) and value else None
 
 
+def alert_labels(source: str, payload: bytes) -> list[str]:
+    """The labels of an Alertmanager/Grafana notification's firing alerts, as "key=value"
+    (the adapters keep the alert's name and services on its events, not every label)."""
+    if source not in _GROUPED_SOURCES or b'"labels"' not in payload:
+        return []
+    try:
+        body = json.loads(payload)
+    except ValueError:
+        return []
+    alerts = body.get("alerts") if isinstance(body, dict) else None
+    out: dict[str, None] = {}
+    for alert in alerts if isinstance(alerts, list) else ():
+        if not isinstance(alert, dict) or alert.get("status") != "firing":
+            continue
+        labels = alert.get("labels")
+        for key, value in labels.items() if isinstance(labels, dict) else ():
+            if isinstance(key, str) and isinstance(value, str) and len(key) + len(value) < 200:
+                out[f"{key}={value}"] = None
+    return list(out)
+
+
 @dataclass(frozen=True)
 class Detection:
     """What placing a payload on an incident needs to know of its events: small enough to

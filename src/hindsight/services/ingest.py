@@ -196,6 +196,7 @@ def ingest_parsed(
     # is a new episode (correlation), and the key's later deliveries belong to it.
     (uow.incidents.move_keys if created else uow.incidents.add_keys)(target.id, keys)
     widened = _widen_services(uow, target, found, now)
+    widened = _widen_labels(uow, target, source, evidence.payload, now) or widened
     if refresh:
         refresh_milestones(uow, target.id, now)
     uow.audit.add(
@@ -245,4 +246,20 @@ def _widen_services(
     if services == incident.services:
         return False
     uow.incidents.update(incident.id, {"services": services}, now)
+    return True
+
+
+MAX_LABELS = 64  # per incident: enough for any alert's identity, bounded for a storm
+
+
+def _widen_labels(
+    uow: UnitOfWork, incident: Incident, source: str, payload: bytes, now: dt.datetime
+) -> bool:
+    """Add the labels of the payload's firing alerts (the trigger table's SLO rule can match
+    on them); whether the incident changed."""
+    found = correlation.alert_labels(source, payload)
+    labels = tuple(dict.fromkeys((*incident.alert_labels, *found)))[:MAX_LABELS]
+    if labels == incident.alert_labels:
+        return False
+    uow.incidents.update(incident.id, {"alert_labels": list(labels)}, now)
     return True

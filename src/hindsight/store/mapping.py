@@ -73,6 +73,7 @@ def incident_from_row(row: Row) -> Incident:
         ),
         alert_identity=row.get("alert_identity"),
         alert_names=tuple(row.get("alert_names") or ()),
+        alert_labels=tuple(row.get("alert_labels") or ()),
         automated_mitigation=bool(row.get("automated_mitigation")),
         slack_channel=row.get("slack_channel"),
     )

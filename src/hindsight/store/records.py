@@ -65,6 +65,7 @@ class Incident:
     policy: PolicyDecision = NOT_DECIDED
     alert_identity: str | None = None  # the alarm that opened it (core.incident.alarm_facts)
     alert_names: tuple[str, ...] = ()
+    alert_labels: tuple[str, ...] = ()  # the labels its alerts carried, as "key=value"
     automated_mitigation: bool = False
     slack_channel: str | None = None
 
@@ -83,6 +84,7 @@ class Incident:
             impact_minutes=impact / 60 if impact is not None else None,
             paged=self.milestones.paged_at is not None,
             alert_names=self.alert_names,
+            alert_labels=self.alert_labels,
             caught_by_automation=self.automated_mitigation,
             alert_identity=self.alert_identity,
             opened_at=self.opened,

@@ -53,6 +53,7 @@ _POLICY_INPUTS = frozenset(
         "opened_at",
         "alert_identity",
         "alert_names",
+        "alert_labels",
         "automated_mitigation",
     }
 )

@@ -115,6 +115,7 @@ incidents = Table(
     # decision proposes. The incident's own Slack channel, for the publish announcement.
     Column("alert_identity", String(500), nullable=True, index=True),
     Column("alert_names", JSON, nullable=False, server_default="[]"),
+    Column("alert_labels", JSON, nullable=False, server_default="[]"),  # "key=value"
     Column("automated_mitigation", Boolean, nullable=False, server_default=false()),
     Column("policy_proposal", JSON, nullable=True),
     Column("slack_channel", String(200), nullable=True),

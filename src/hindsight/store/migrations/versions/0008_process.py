@@ -25,6 +25,7 @@ def upgrade() -> None:
     with op.batch_alter_table("incidents") as batch:
         batch.add_column(sa.Column("alert_identity", sa.String(500), nullable=True))
         batch.add_column(sa.Column("alert_names", sa.JSON, nullable=False, server_default="[]"))
+        batch.add_column(sa.Column("alert_labels", sa.JSON, nullable=False, server_default="[]"))
         batch.add_column(
             sa.Column("automated_mitigation", sa.Boolean, nullable=False, server_default=sa.false())
         )
@@ -62,5 +63,6 @@ def downgrade() -> None:
         batch.drop_column("slack_channel")
         batch.drop_column("policy_proposal")
         batch.drop_column("automated_mitigation")
+        batch.drop_column("alert_labels")
         batch.drop_column("alert_names")
         batch.drop_column("alert_identity")
