@@ -3,6 +3,7 @@ numbers and alert names configurable, and `[policy]` validated with where/what/f
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 
 import pytest
@@ -72,6 +73,9 @@ def test_the_flaky_rule_counts_short_incidents_of_one_alert_within_the_window() 
     assert postmortem_policy(_flapping(3, days_apart=4.0)).trigger == "slo-burn-rate-paged"
     found = postmortem_policy(_flapping(4))
     assert found.proposal is not None and found.proposal.owner is None
+    labelled = dataclasses.replace(_flapping(4), alert_labels=("team=storage", "severity=page"))
+    owned = postmortem_policy(labelled).proposal
+    assert owned is not None and owned.owner == "storage"
     assert found.why.startswith("the alert DiskLatency opened 4 incidents in 7 days")
     unresolved = _facts(alert_identity="x", opened_at=T, paged=True, repeats=_flapping(5).repeats)
     assert postmortem_policy(unresolved).trigger == "slo-burn-rate-paged"

@@ -96,6 +96,7 @@ class PolicyRule:
 
 
 UNCHANGED_REVIEW = ("warn", "block")
+OWNER_LABELS = ("owner", "team")  # where an alert names its monitor's owner
 _Decide = Callable[..., "PolicyDecision"]
 
 
@@ -203,6 +204,9 @@ def _flaky(rule: PolicyRule, facts: IncidentFacts, decide: _Decide) -> PolicyDec
         return None
     name = facts.alert_names[0] if facts.alert_names else facts.alert_identity
     owner = next((o for pattern, o in rule.owners if fnmatch.fnmatchcase(name, pattern)), None)
+    if owner is None:  # else the alert's own owner or team label, when it carries one
+        labels = dict(label.partition("=")[::2] for label in facts.alert_labels)
+        owner = next((labels[k] for k in OWNER_LABELS if labels.get(k)), None)
     why = (
         f"the alert {name} opened {count} incidents in {rule.days:g} days, each resolved "
         f"within {rule.minutes:g} minutes: fix the monitor instead of writing a postmortem"
