@@ -51,6 +51,7 @@ router = APIRouter(prefix="/api/v1", tags=["postmortems"], responses={"default":
 Uow = Annotated[UnitOfWork, Depends(get_uow)]
 Viewer = Annotated[Principal, Depends(require(Role.VIEWER))]
 Editor = Annotated[Principal, Depends(require(Role.EDITOR))]
+Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
 MARKDOWN = "text/markdown"
 _MARKDOWN_BODY = {
     "requestBody": {
@@ -475,7 +476,7 @@ def notes_route(
 
 @router.get("/deliveries", summary="The outgoing deliveries' log (Slack, webhooks), newest first")
 def deliveries_route(
-    request: Request, _: Viewer, incident: Annotated[str | None, Query(max_length=200)] = None
+    request: Request, _: Admin, incident: Annotated[str | None, Query(max_length=200)] = None
 ) -> list[dict[str, Any]]:
     uow = get_uow(request)
     incident_id = get_incident(uow, incident).id if incident else None
