@@ -27,32 +27,31 @@ _GROUPED_SOURCES = ("alertmanager", "grafana")
 
 
 def correlation_keys(source: str, payload: bytes, found: Sequence[Event]) -> list[str]:
+    return payload_keys(source, payload, found)[0]
+
+
+def payload_keys(
+    source: str, payload: bytes, found: Sequence[Event]
+) -> tuple[list[str], tuple[str, ...]]:
+    """The correlation keys and the firing alerts' labels ("key=value"), from one reading of
+    the payload (before any lock)."""
     keys = {e.subject for e in found if e.subject and e.source in _SUBJECT_SOURCES}
+    labels: tuple[str, ...] = ()
     if source in _GROUPED_SOURCES:
-        group = _group_key(payload)
-        if group:
+        try:
+            body = json.loads(payload)
+        except ValueError:
+            body = None
+        group = body.get("groupKey") if isinstance(body, dict) else None
+        if isinstance(group, str) and group:
             keys.add(f"{source}:group:{group}")
-    return sorted(keys)
+        labels = _labels(body)
+    return sorted(keys), labels
 
 
-def _group_key(payload: bytes) -> str | None:
-    try:
-        body = json.loads(payload)
-    except ValueError:
-        return None
-    value = body.get("groupKey") if isinstance(body, dict) else None
-    return value if isinstance(value, str) and value else None
-
-
-def alert_labels(source: str, payload: bytes) -> list[str]:
+def _labels(body: object) -> tuple[str, ...]:
     """The labels of an Alertmanager/Grafana notification's firing alerts, as "key=value"
     (the adapters keep the alert's name and services on its events, not every label)."""
-    if source not in _GROUPED_SOURCES or b'"labels"' not in payload:
-        return []
-    try:
-        body = json.loads(payload)
-    except ValueError:
-        return []
     alerts = body.get("alerts") if isinstance(body, dict) else None
     out: dict[str, None] = {}
     for alert in alerts if isinstance(alerts, list) else ():
@@ -62,7 +61,7 @@ def alert_labels(source: str, payload: bytes) -> list[str]:
         for key, value in labels.items() if isinstance(labels, dict) else ():
             if isinstance(key, str) and isinstance(value, str) and len(key) + len(value) < 200:
                 out[f"{key}={value}"] = None
-    return list(out)
+    return tuple(out)
 
 
 @dataclass(frozen=True)

@@ -76,6 +76,8 @@ class Evidence(Protocol):
     @property
     def keys(self) -> tuple[str, ...]: ...
     @property
+    def labels(self) -> tuple[str, ...]: ...
+    @property
     def detection(self) -> Detection: ...
 
     def store_events(self, uow: UnitOfWork, incident_id: int, payload_id: int) -> int:
@@ -93,6 +95,7 @@ class Parsed:
     events: tuple[Event, ...]
     digest: str
     keys: tuple[str, ...]
+    labels: tuple[str, ...] = ()  # the firing alerts' labels (the trigger table reads them)
     detection: Detection = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -111,8 +114,8 @@ def parse(source: str | Source, payload: bytes, *, name: str = "payload") -> Par
     correlation keys; touches no store."""
     adapter = get_source(source) if isinstance(source, str) else source
     found = adapter.parse(name, payload)
-    keys = tuple(correlation.correlation_keys(adapter.name, payload, found))
-    return Parsed(adapter, payload, name, found, digest(adapter.name, payload), keys)
+    keys, labels = correlation.payload_keys(adapter.name, payload, found)
+    return Parsed(adapter, payload, name, found, digest(adapter.name, payload), tuple(keys), labels)
 
 
 def ingest(
@@ -196,7 +199,7 @@ def ingest_parsed(
     # is a new episode (correlation), and the key's later deliveries belong to it.
     (uow.incidents.move_keys if created else uow.incidents.add_keys)(target.id, keys)
     widened = _widen_services(uow, target, found, now)
-    widened = _widen_labels(uow, target, source, evidence.payload, now) or widened
+    widened = _widen_labels(uow, target, evidence.labels, now) or widened
     if refresh:
         refresh_milestones(uow, target.id, now)
     uow.audit.add(
@@ -253,11 +256,12 @@ MAX_LABELS = 64  # per incident: enough for any alert's identity, bounded for a 
 
 
 def _widen_labels(
-    uow: UnitOfWork, incident: Incident, source: str, payload: bytes, now: dt.datetime
+    uow: UnitOfWork, incident: Incident, found: tuple[str, ...], now: dt.datetime
 ) -> bool:
     """Add the labels of the payload's firing alerts (the trigger table's SLO rule can match
     on them); whether the incident changed."""
-    found = correlation.alert_labels(source, payload)
+    if not found:
+        return False
     labels = tuple(dict.fromkeys((*incident.alert_labels, *found)))[:MAX_LABELS]
     if labels == incident.alert_labels:
         return False
