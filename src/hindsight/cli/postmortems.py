@@ -98,7 +98,7 @@ def status(
 ) -> None:
     """Move the postmortem through Draft → In review → Published (exit 1 with every reason
     when the process refuses)."""
-    from hindsight.services.linting import options_for
+    from hindsight.services.linting import settings_options
     from hindsight.services.workflow import WorkflowRefused, set_state
 
     with session() as s:
@@ -108,7 +108,7 @@ def status(
                 incident,
                 state,
                 actor=s.settings.user,
-                options=options_for(Path.cwd()),
+                options=settings_options(s.settings),
                 policy=s.uow.policy,
                 reason=reason,
             )

@@ -30,7 +30,7 @@ def agenda(
 ) -> None:
     """The agenda: summary and impact, timeline and its questions, root cause and the five
     whys, action items with missing owners and dates flagged."""
-    from hindsight.services.linting import options_for
+    from hindsight.services.linting import settings_options
     from hindsight.services.review import (
         incident_agenda,
         parse_start,
@@ -45,7 +45,7 @@ def agenda(
     begins = parse_start(start, utc_now())
     with session() as s:
         built = incident_agenda(
-            s.uow, incident, options_for(Path.cwd()), start=begins, minutes=duration
+            s.uow, incident, settings_options(s.settings), start=begins, minutes=duration
         )
     data = (
         to_ics(built)
