@@ -101,9 +101,11 @@ def create_app(
                 server_logger().info("sample incident loaded", extra={"incident": slug})
             context.milestones.start()
             context.deliveries.start()
+            context.publisher.start()
             try:
                 yield
             finally:
+                await run_in_threadpool(context.publisher.stop)
                 await run_in_threadpool(context.deliveries.stop)  # stores what is queued
                 await run_in_threadpool(context.milestones.stop)  # refreshes what is marked
         finally:

@@ -1,4 +1,4 @@
-"""Finding and reading lint settings: `hindsight.toml` (`[lint]`) or `pyproject.toml`
+"""Finding and reading lint and policy settings: `hindsight.toml` (`[lint]`) or `pyproject.toml`
 (`[tool.hindsight.lint]`), whichever is nearest above the file being checked.
 
 The same file may say where postmortems live (`[files] folder`, `name`) and, when a team keeps
@@ -19,6 +19,8 @@ from typing import Any
 from hindsight.core.catalog import ServiceEntry, entries_from_table
 from hindsight.core.checks import LintOptions, build_options
 from hindsight.core.errors import ConfigError
+from hindsight.core.policy import DEFAULT_POLICY, Policy
+from hindsight.core.policy_config import build_policy
 
 CONFIG_FILE = "hindsight.toml"
 
@@ -157,3 +159,19 @@ def load_catalog(path: Path) -> list[ServiceEntry]:
         prefix = "tool.hindsight.services"
     table = data.get("services", {}) if isinstance(data, dict) else {}
     return entries_from_table(table, origin=str(path), prefix=prefix)
+
+
+def load_policy(source: ConfigSource | None) -> Policy:
+    """The validated `[policy]` (`[tool.hindsight.policy]`) of a config file; the guide's
+    trigger table when there is none."""
+    if source is None:
+        return DEFAULT_POLICY
+    table = source.table.rsplit(".", 1)[0] + ".policy" if "." in source.table else "policy"
+    data: Any = _read(source.path)
+    for key in table.split("."):
+        data = data.get(key, {}) if isinstance(data, dict) else None
+        if not isinstance(data, dict):
+            raise ConfigError(
+                f"{table} is not a table", where=str(source.path), fix=f"write [{table}]"
+            )
+    return build_policy(data, source=str(source.path), prefix=table)

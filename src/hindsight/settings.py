@@ -66,7 +66,8 @@ class Settings(BaseSettings):
         default=None,
         description=(
             "The hindsight.toml (or pyproject.toml) whose [lint] settings the server's checks "
-            "use (default: the nearest one above the directory the server runs in), so the API "
+            "use and whose [policy] (the trigger table, the publishing gate) it decides by "
+            "(default: the nearest one above the directory the server runs in), so the API "
             "and the web UI find what `hindsight lint` finds."
         ),
     )
@@ -281,6 +282,28 @@ class Settings(BaseSettings):
     jira_webhook_secret: SecretStr | None = Field(
         default=None,
         description="Jira webhooks' shared secret (the X-Hub-Signature HMAC of the body).",
+    )
+
+    # --- publishing (services.publishing): Slack announcements, outgoing webhooks -----------
+    slack_announce_channel: str | None = Field(
+        default=None,
+        description="A channel (id or #name) every published postmortem is announced in.",
+    )
+    webhook_urls: str = Field(
+        default="",
+        description="Comma-separated URLs that receive the signed lifecycle events "
+        "(incident.resolved, postmortem.status_changed, postmortem.published).",
+    )
+    webhook_secret: SecretStr | None = Field(
+        default=None,
+        description="Signs outgoing webhooks: X-Hindsight-Signature: sha256=HMAC(secret, "
+        "timestamp + '.' + body), with X-Hindsight-Timestamp.",
+    )
+    webhook_attempts: int = Field(
+        default=5, ge=1, le=20, description="Attempts per outgoing delivery before it is failed."
+    )
+    webhook_backoff_s: float = Field(
+        default=2.0, ge=0, le=600, description="Seconds before the first retry (doubling after)."
     )
 
     @field_validator("database_url")

@@ -36,6 +36,12 @@ NEEDS = {
     ("GET", "/api/v1/incidents/{ref}/postmortem/revisions/{version}"): "viewer",
     ("GET", "/api/v1/incidents/{ref}/postmortem/diff"): "viewer",
     ("GET", "/api/v1/incidents/{ref}/postmortem/lint"): "viewer",
+    ("GET", "/api/v1/incidents/{ref}/postmortem/workflow"): "viewer",
+    ("POST", "/api/v1/incidents/{ref}/postmortem/status"): "editor",
+    ("POST", "/api/v1/incidents/{ref}/postmortem/approvals"): "editor",
+    ("GET", "/api/v1/incidents/{ref}/postmortem/agenda"): "viewer",
+    ("POST", "/api/v1/incidents/{ref}/postmortem/meeting-notes"): "editor",
+    ("GET", "/api/v1/deliveries"): "admin",  # its targets are webhook URLs
     ("GET", "/api/v1/incidents/{ref}/action-items"): "viewer",
     ("GET", "/api/v1/action-items"): "viewer",
     ("PATCH", "/api/v1/action-items/{item_id}"): "editor",

@@ -82,21 +82,34 @@ def test_revisions_diffs_fields_items_and_lint(client: TestClient, editor: dict[
     assert (
         client.post(url, content=sample_postmortem(), headers={**editor, **MD}).status_code == 201
     )
+    # Published: read-only until reopened, so reopen it first (a transition is a version).
+    reopened = client.post(
+        f"{url}/status", json={"state": "draft", "reason": "more to say"}, headers=editor
+    )
+    assert reopened.status_code == 200, reopened.text
+    assert_problem(
+        client.patch(
+            f"{url}/fields", json={"Status": "In review"}, headers={**editor, "If-Match": '"2"'}
+        ),
+        422,
+        "the Status line follows the workflow",
+        "hindsight postmortem status",
+    )
     fields = client.patch(
-        f"{url}/fields", json={"Status": "In review"}, headers={**editor, "If-Match": '"1"'}
+        f"{url}/fields", json={"Reviewers": "Sam Lee"}, headers={**editor, "If-Match": '"2"'}
     )
     assert fields.status_code == 200, fields.text
-    assert fields.json()["status"] == "In review" and fields.json()["version"] == 2
+    assert fields.json()["status"] == "Draft" and fields.json()["version"] == 3
     assert_problem(
-        client.patch(f"{url}/fields", json={"Colour": "x"}, headers={**editor, "If-Match": '"2"'}),
+        client.patch(f"{url}/fields", json={"Colour": "x"}, headers={**editor, "If-Match": '"3"'}),
         422,
         "Colour",
     )
     history = client.get(f"{url}/revisions", headers=editor).json()
-    assert [r["version"] for r in history] == [1, 2]
-    assert any("Status" in change for change in history[1]["changes"])
+    assert [r["version"] for r in history] == [1, 2, 3]
+    assert "status: Published → Draft (more to say)" in history[1]["changes"]
     one = client.get(f"{url}/revisions/2", headers=editor).json()
-    assert "+**Status:** In review" in one["diff"] or "In review" in one["diff"]
+    assert "+**Status:** Draft" in one["diff"]
     diff = client.get(f"{url}/diff", params={"from": 1, "to": 2}, headers=editor)
     assert diff.headers["content-type"].startswith("text/x-diff")
     assert "--- version 1" in diff.text and "+++ version 2" in diff.text
@@ -107,7 +120,7 @@ def test_revisions_diffs_fields_items_and_lint(client: TestClient, editor: dict[
     everywhere = client.get("/api/v1/action-items", headers=editor).json()
     assert {i["action"] for i in items} <= {i["action"] for i in everywhere}
     lint = client.get(f"{url}/lint", headers=editor).json()
-    assert lint["version"] == 2 and set(lint["counts"]) == {"error", "warning", "info"}
+    assert lint["version"] == 3 and set(lint["counts"]) == {"error", "warning", "info"}
     bad = _incident(client, editor)
     client.post(
         f"/api/v1/incidents/{bad}/postmortem",

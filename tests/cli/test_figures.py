@@ -102,9 +102,12 @@ def test_analyze_over_the_store_reports_the_same_figures(
     slug = next(w for w in opened.split() if w.startswith("2026-03-14-"))
     for source in sorted(p.name for p in SAMPLE.iterdir() if p.is_dir()):
         run("ingest", source, str(SAMPLE / source), "--incident", slug)
-    # The sample's published postmortem, saved through the editor as a user would.
+    # The sample's postmortem, saved through the editor as a user would: over the draft the
+    # resolve drafted, so still a Draft (the workflow moves the Status line, not an edit).
     shipped = tmp_path / "sample.md"
-    shipped.write_text(run("sample"), encoding="utf-8")
+    shipped.write_text(
+        run("sample").replace("**Status:** Published", "**Status:** Draft"), encoding="utf-8"
+    )
     editor = tmp_path / "editor.py"
     editor.write_text(
         "import pathlib, sys\n"

@@ -13,6 +13,7 @@ from typer.testing import CliRunner
 from hindsight.cli.app import app
 from hindsight.core.analysis.synthetic import generate
 
+SAMPLE = Path(__file__).resolve().parents[2] / "src/hindsight/samples/postmortem.md"
 runner = CliRunner()
 FIXTURES = Path(__file__).parents[1] / "core" / "importing" / "fixtures"
 COUNT = len(list(FIXTURES.glob("*.md")))
@@ -75,18 +76,32 @@ def test_analyze_without_a_path_reads_the_store(
         (folder / doc.name).write_text(doc.text, encoding="utf-8")
     run("import", str(folder), "--into-store")
     run("incident", "new", "Checkout down", "--severity", "SEV-1")  # owed, and missing
-    # A review that only published the template: it changed nothing.
+    # A review that only filled in a header field: it changed no section.
     editor = tmp_path / "editor.py"
     editor.write_text(
         "import sys, pathlib\n"
         "p = pathlib.Path(sys.argv[1])\n"
-        "p.write_text(p.read_text().replace('**Status:** Draft', '**Status:** Published'))\n"
+        "p.write_text(p.read_text().replace('**Author:** <name>', '**Author:** Ana'))\n"
     )
     monkeypatch.setenv("HINDSIGHT_EDITOR", f"{sys.executable} {editor}")
     slug = run("incident", "new", "Queue backlog", "--severity", "SEV-2")[0].split()[1]
     assert "saved version 2" in run("postmortem", "edit", slug)[0]
+    # One published through the workflow: reviewed, approved, published.
+    reviewed = run("incident", "new", "Checkout 500s")[0].split()[1]
+    draft = tmp_path / "sample.md"
+    draft.write_text(SAMPLE.read_text().replace("**Status:** Published", "**Status:** Draft"))
+    writer = tmp_path / "writer.py"
+    writer.write_text(
+        "import sys, pathlib\n"
+        f"pathlib.Path(sys.argv[1]).write_text(pathlib.Path({str(draft)!r}).read_text())\n"
+    )
+    monkeypatch.setenv("HINDSIGHT_EDITOR", f"{sys.executable} {writer}")
+    run("postmortem", "edit", reviewed)
+    run("postmortem", "status", reviewed, "in-review")
+    run("postmortem", "approve", reviewed, "--as", "Amara Okafor")
+    run("postmortem", "status", reviewed, "published")
     report, err = run("analyze", "--today", "2026-01-01", "--handoff", "16:00")
-    assert "analysed 42 incidents from the store" in err
+    assert "analysed 43 incidents from the store" in err
     assert report.startswith("# Reliability roadmap")
     process = report.split("## Process health")[1].split("\n## ")[0]
     assert "- Incidents that owed a postmortem and have none: 1\n" in process
@@ -95,13 +110,14 @@ def test_analyze_without_a_path_reads_the_store(
     by_folder, _ = run("analyze", str(folder), "--format", "json", "--today", "2026-01-01")
     by_store, _ = run("analyze", "--format", "json", "--today", "2026-01-01")
     folder_data, store_data = json.loads(by_folder), json.loads(by_store)
-    assert store_data["incidents"] == folder_data["incidents"] + 2
+    assert store_data["incidents"] == folder_data["incidents"] + 3
     for data in (folder_data, store_data):  # the incidents are named differently
         for theme in data["factor_themes"]:
             theme["incidents"] = len(theme["incidents"])
-    assert [t for t in store_data["factor_themes"] if t["incidents"] > 1] == [
-        t for t in folder_data["factor_themes"] if t["incidents"] > 1
-    ]
+    # The same themes (their keywords' weights shift with the one extra, published document).
+    assert [
+        (t["label"], t["incidents"]) for t in store_data["factor_themes"] if t["incidents"] > 1
+    ] == [(t["label"], t["incidents"]) for t in folder_data["factor_themes"] if t["incidents"] > 1]
     assert store_data["services"][0]["name"] == folder_data["services"][0]["name"]
     recent, _ = run("analyze", "--format", "json", "--since", "2025-01-01")
     assert json.loads(recent)["since"] == "2025-01-01"

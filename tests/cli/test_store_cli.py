@@ -60,7 +60,8 @@ def test_incident_ingest_timeline_show_and_export(store: str) -> None:
     assert run("timeline", incident_id) == timeline
     exported = json.loads(run("export", slug, "--format", "json"))
     assert exported["incident"]["slug"] == slug and len(exported["events"]) == 9
-    assert run("export", slug).startswith("# Postmortem: Checkout errors")
+    # The SEV-2's evidence resolved it, so its postmortem was drafted from the evidence.
+    assert run("export", slug).startswith("# Postmortem: HighErrorRate on checkout-api")
     run("incident", "show", "no-such-incident", code=2)
 
 
@@ -69,7 +70,7 @@ def test_postmortem_edit_saves_a_revision(store: str, tmp_path: Path) -> None:
     editor.write_text(
         "import sys, pathlib\n"
         "p = pathlib.Path(sys.argv[1])\n"
-        "p.write_text(p.read_text().replace('**Status:** Draft', '**Status:** In review'))\n"
+        "p.write_text(p.read_text().replace('**Author:** <name>', '**Author:** Ana'))\n"
     )
     os.environ["HINDSIGHT_EDITOR"] = f"{sys.executable} {editor}"
     try:
@@ -77,8 +78,8 @@ def test_postmortem_edit_saves_a_revision(store: str, tmp_path: Path) -> None:
         assert "saved version 2" in run("postmortem", "edit", slug)
         assert "no change (version 2)" in run("postmortem", "edit", slug)
         history = run("postmortem", "history", slug)
-        assert "v1" in history and "v2" in history and "Status: Draft → In review" in history
-        assert "**Status:** In review" in run("postmortem", "show", slug)
+        assert "v1" in history and "v2" in history and "Author: <name> → Ana" in history
+        assert "**Author:** Ana" in run("postmortem", "show", slug)
     finally:
         del os.environ["HINDSIGHT_EDITOR"]
 

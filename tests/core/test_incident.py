@@ -153,9 +153,9 @@ def test_opened_is_the_first_evidence() -> None:
     ("facts", "decision", "trigger"),
     [
         (IncidentFacts("SEV-3", True, 31.0, False), "required", "customer-visible-outage"),
-        (IncidentFacts("SEV-3", True, 2.0, False), "not_required", "internal-blip"),
+        (IncidentFacts("SEV-3", True, 2.0, False), "not_required", "no-rule-matched"),
         (IncidentFacts("SEV-2", False, None, False), "required", "high-severity"),
-        (IncidentFacts(None, False, 2.0, True), "required", "paged-a-human"),
+        (IncidentFacts(None, False, 2.0, True), "required", "slo-burn-rate-paged"),
         (IncidentFacts(None, False, 2.0, False), "not_required", "internal-blip"),
     ],
 )

@@ -65,7 +65,8 @@ def test_two_writers_from_the_same_version_one_wins_one_conflicts(fresh_url: str
 def _fill(uow: UnitOfWork) -> None:
     incident = create_incident(uow, title="Checkout errors", severity="SEV-2")
     ingest_all(uow, incident.id)
-    v1 = start_postmortem(uow, incident.id, author="priya")
+    v1 = get_postmortem(uow, incident.id)  # drafted by itself: the evidence resolved a SEV-2
+    assert v1.updated_by == "hindsight (auto-draft)"
     update_postmortem(uow, incident.id, _with_actions(v1.markdown), expected_version=1, author="j")
     create_incident(uow, title="A quiet near-miss", services=("search",))
 

@@ -49,16 +49,16 @@ def test_start_fills_the_template_from_the_incident(uow: UnitOfWork) -> None:
 def test_update_saves_a_revision_with_diff_and_summary(uow: UnitOfWork) -> None:
     incident = create_incident(uow, title="Checkout errors")
     v1 = start_postmortem(uow, incident.id, author="priya")
-    text = _with_actions(v1.markdown.replace("**Status:** Draft", "**Status:** In review"))
+    text = _with_actions(v1.markdown.replace("**Author:** <name>", "**Author:** Jonas"))
     v2 = update_postmortem(uow, incident.id, text, expected_version=1, author="jonas")
-    assert v2.version == 2 and v2.status == "In review" and v2.updated_by == "jonas"
+    assert v2.version == 2 and v2.fields["Author"] == "Jonas" and v2.updated_by == "jonas"
     assert get_postmortem(uow, incident.slug) == v2
     history = postmortem_history(uow, incident.id)
     assert [r.version for r in history] == [1, 2]
     assert history[1].markdown == text and history[1].author == "jonas"
-    assert "Status: Draft → In review" in history[1].changes
+    assert "Author: <name> → Jonas" in history[1].changes
     assert "Action items changed" in history[1].changes
-    assert "-**Status:** Draft" in history[1].diff and "+**Status:** In review" in history[1].diff
+    assert "-**Author:** <name>" in history[1].diff and "+**Author:** Jonas" in history[1].diff
     items = action_items(uow, incident.id)
     assert [(i.position, i.owner, i.type, i.due, i.tracking) for i in items] == [
         (1, "Priya", "prevent", "2026-04-01", "PLAT-101"),
@@ -77,7 +77,7 @@ def test_saving_the_same_text_is_not_a_new_version(uow: UnitOfWork) -> None:
 def test_a_stale_update_is_refused_and_history_shows_one_change(uow: UnitOfWork) -> None:
     incident = create_incident(uow, title="Checkout errors")
     base = start_postmortem(uow, incident.id, author="priya")
-    mine = base.markdown.replace("**Status:** Draft", "**Status:** In review")
+    mine = base.markdown.replace("**Author:** <name>", "**Author:** Priya")
     theirs = base.markdown + "\nA late note.\n"
     update_postmortem(uow, incident.id, mine, expected_version=base.version, author="priya")
     with pytest.raises(ConflictError, match="based on version 1") as refused:

@@ -110,11 +110,14 @@ def build_store(path: Path) -> Store:
         customer_visible=True,
         actor="test",
     )
+    # The written postmortem first (the evidence resolves a SEV-1, which would draft one), as
+    # a draft: the pages edit it, and the workflow tests publish it.
+    draft = sample_postmortem().replace("**Status:** Published", "**Status:** Draft")
+    start_postmortem(uow, incident.id, author="priya", markdown=draft)
     for source, name, data in sample_evidence():
         ingest(uow, source, data, name=name, incident=incident.id)
     ingest(uow, "slack", hostile_slack_message(), name="slack/evil.json", incident=incident.id)
     ingest(uow, "generic", hostile_generic_event(), name="evil.jsonl", incident=incident.id)
-    start_postmortem(uow, incident.id, author="priya", markdown=sample_postmortem())
     quiet = create_incident(uow, title="Search latency blip", severity="SEV-3", actor="test")
     tokens = {
         role: create_token(uow, name=f"{role}-user", role=role, created_by="test")[0]

@@ -196,6 +196,8 @@ PAGES = (
     ("history", "/incidents/{slug}/postmortem/history"),
     ("revision", "/incidents/{slug}/postmortem/history/1"),
     ("export-html", "/incidents/{slug}/export.html"),
+    ("meeting", "/incidents/{slug}/postmortem/meeting"),
+    ("agenda-html", "/incidents/{slug}/postmortem/agenda.html"),
 )
 
 

@@ -17,9 +17,12 @@ from fastapi import Request
 
 from hindsight.api.metrics import Metrics
 from hindsight.api.ratelimit import FailureLimiter
+from hindsight.core.policy import Policy
 from hindsight.runtime.delivery_writer import DeliveryWriter
 from hindsight.runtime.milestone_refresh import MilestoneRefresher
 from hindsight.services import Engine, UnitOfWork, backend
+from hindsight.services.policy import settings_policy
+from hindsight.services.publishing import Publisher
 from hindsight.settings import Settings
 
 Clock = Callable[[], float]  # Unix seconds
@@ -41,9 +44,13 @@ class AppContext:
     bound: Engine | None = None  # set when the app starts (or given by the caller)
     milestones: MilestoneRefresher = field(init=False)
     deliveries: DeliveryWriter = field(init=False)
+    policy: Policy = field(init=False)  # the trigger table (services.policy)
+    publisher: Publisher = field(init=False)  # outgoing announcements and webhooks
     _slots: CapacityLimiter | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self) -> None:
+        self.policy = settings_policy(self.settings)
+        self.publisher = Publisher(self.settings, self.delivery_uow, read_uow=self.read_uow)
         self.milestones = MilestoneRefresher(self.read_uow, self.delivery_uow)
         self.deliveries = DeliveryWriter(
             self.delivery_uow,
@@ -66,13 +73,13 @@ class AppContext:
         return self.bound
 
     def uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, before=self._fresh)
+        return UnitOfWork(self.engine, before=self._fresh, policy=self.policy)
 
     def delivery_uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine)
+        return UnitOfWork(self.engine, policy=self.policy)
 
     def read_uow(self) -> UnitOfWork:
-        return UnitOfWork(self.engine, read_only=True)
+        return UnitOfWork(self.engine, read_only=True, policy=self.policy)
 
     def _fresh(self) -> None:
         self.milestones.flush()

@@ -10,6 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validat
 from hindsight.core.document.template import SEVERITIES
 from hindsight.core.incident import IncidentStatus, severity_of
 from hindsight.services import ApiToken, Incident, Postmortem, Revision, StoredActionItem
+from hindsight.services.exporting import policy_to_dict
 
 
 def _severity(value: str) -> str:
@@ -85,6 +86,7 @@ class IncidentPatch(Strict):
     status: Status | None = None
     services: list[str] | None = Field(default=None, max_length=50)
     customer_visible: bool | None = None
+    slack_channel: str | None = Field(default=None, max_length=200)
 
 
 class IncidentOut(BaseModel):
@@ -98,7 +100,8 @@ class IncidentOut(BaseModel):
     created_at: dt.datetime
     updated_at: dt.datetime
     opened_at: dt.datetime  # its first evidence (when it was recorded, until it has some)
-    policy: dict[str, str]  # the trigger table: decision, trigger, why
+    policy: dict[str, Any]  # the trigger table: decision, trigger, why (proposed_action)
+    slack_channel: str | None = None
     milestones: dict[str, Any]
     durations_seconds: dict[str, float | None]
     url: str
@@ -123,11 +126,8 @@ class IncidentOut(BaseModel):
             created_at=incident.created_at,
             updated_at=incident.updated_at,
             opened_at=incident.opened,
-            policy={
-                "decision": incident.policy.decision,
-                "trigger": incident.policy.trigger,
-                "why": incident.policy.why,
-            },
+            policy=policy_to_dict(incident.policy),
+            slack_channel=incident.slack_channel,
             postmortem=postmortem,
             postmortem_owed=owed,
             milestones={

@@ -45,6 +45,8 @@ COMMANDS: dict[str, str] = {
     "actions": "actions",
     "change": "change",
     "catalog": "catalog",
+    "review": "review",
+    "site": "site",
 }
 # The order `--help` lists them in.
 MODULES: tuple[str, ...] = tuple(dict.fromkeys(COMMANDS.values()))

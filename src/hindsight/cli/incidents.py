@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from typing import Any
 
 import typer
 
@@ -96,6 +97,54 @@ def show(
         )
 
 
+@incident_app.command("set")
+@handle_errors
+def set_(
+    incident: str = typer.Argument(..., help="Incident id or slug."),
+    severity: str | None = typer.Option(None, "--severity", help="SEV-1, SEV-2 or SEV-3."),
+    customer_visible: str | None = typer.Option(
+        None, "--customer-visible", help="yes or no: customers could see the impact."
+    ),
+    title: str | None = typer.Option(None, "--title", help="A new one-line title."),
+    slack_channel: str | None = typer.Option(
+        None, "--slack-channel", help="The incident's channel (C0123ABCD or #name); '' clears."
+    ),
+) -> None:
+    """Change an incident's fields; the trigger table decides again (see `incident show`)."""
+    from hindsight.services.incidents import update_incident
+
+    changes: dict[str, Any] = {}
+    if severity is not None:
+        changes["severity"] = severity
+    if customer_visible is not None:
+        changes["customer_visible"] = _yes_no(customer_visible)
+    if title is not None:
+        changes["title"] = title
+    if slack_channel is not None:
+        changes["slack_channel"] = slack_channel
+    if not changes:
+        raise UserError(
+            "nothing to change",
+            fix="give --severity, --customer-visible, --title or --slack-channel",
+        )
+    with session() as s:
+        updated = update_incident(s.uow, incident, actor=s.settings.user, **changes)
+    policy = updated.policy
+    console.out.print(
+        f"{updated.slug}: postmortem {policy.decision} ({policy.trigger}: {policy.why})",
+        markup=False,
+    )
+
+
+def _yes_no(value: str) -> bool:
+    word = value.strip().lower()
+    if word in ("yes", "y", "true"):
+        return True
+    if word in ("no", "n", "false"):
+        return False
+    raise UserError(f"{value!r} is not yes or no", where="--customer-visible", fix="yes or no")
+
+
 def describe(incident: Incident) -> list[str]:
     data = incident_to_dict(incident)
     lines = [
@@ -103,7 +152,14 @@ def describe(incident: Incident) -> list[str]:
         f"  status: {incident.status}   severity: {incident.severity or '-'}   "
         f"customer-visible: {'yes' if incident.customer_visible else 'no'}",
         f"  services: {', '.join(incident.services) or '-'}",
+        f"  postmortem: {incident.policy.decision} ({incident.policy.trigger}: "
+        f"{incident.policy.why})",
     ]
+    if incident.policy.proposal is not None:
+        owner = incident.policy.proposal.owner or "the monitor's owner (unassigned)"
+        lines.append(f"  proposed action: {incident.policy.proposal.action} — {owner}")
+    if incident.slack_channel:
+        lines.append(f"  slack channel: {incident.slack_channel}")
     for name, value in data["milestones"].items():
         if value is not None and name != "suspected_cause_reasoning":
             lines.append(f"  {name.replace('_', ' ')}: {value}")

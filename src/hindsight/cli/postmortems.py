@@ -14,6 +14,7 @@ from hindsight.cli import console
 from hindsight.cli.console import handle_errors
 from hindsight.cli.store_session import session
 from hindsight.core.errors import UserError
+from hindsight.core.incident import PostmortemState
 from hindsight.fileio import atomic_write
 from hindsight.services.errors import ConflictError, NotFoundError
 from hindsight.services.exporting import export_all_markdown, export_json, export_markdown
@@ -26,7 +27,7 @@ from hindsight.services.postmortems import (
 
 postmortem_app = typer.Typer(
     name="postmortem",
-    help="The postmortem of a stored incident: edit, show, history.",
+    help="The postmortem of a stored incident: edit, status, approve, show, history.",
     no_args_is_help=True,
 )
 
@@ -38,6 +39,12 @@ def edit(incident: str = typer.Argument(..., help="Incident id or slug.")) -> No
     with session() as s:
         try:
             current = get_postmortem(s.uow, incident)
+            if current.state is PostmortemState.PUBLISHED:
+                raise UserError(
+                    f"the postmortem of {incident} is published and read-only",
+                    fix=f"reopen it first: hindsight postmortem status {incident} draft "
+                    '--reason "what needs correcting"',
+                )
         except NotFoundError:
             current = start_postmortem(s.uow, incident, author=s.settings.user)
             console.err.print(f"started the postmortem of {incident} (version 1)", markup=False)
@@ -79,6 +86,70 @@ def _run_editor(editor: str, path: Path) -> None:
             f"the editor exited with status {completed.returncode}; nothing was saved",
             fix="save and quit the editor normally to keep your changes",
         )
+
+
+@postmortem_app.command("status")
+@handle_errors
+def status(
+    incident: str = typer.Argument(..., help="Incident id or slug."),
+    state: str = typer.Argument(..., help="draft, in-review or published."),
+    reason: str | None = typer.Option(
+        None, "--reason", help="Why (required to reopen a published postmortem)."
+    ),
+) -> None:
+    """Move the postmortem through Draft → In review → Published (exit 1 with every reason
+    when the process refuses)."""
+    from hindsight.services.linting import settings_options
+    from hindsight.services.workflow import WorkflowRefused, set_state
+
+    with session() as s:
+        try:
+            moved = set_state(
+                s.uow,
+                incident,
+                state,
+                actor=s.settings.user,
+                options=settings_options(s.settings.lint_config),
+                policy=s.uow.policy,
+                reason=reason,
+            )
+        except WorkflowRefused as refused:
+            console.err.print(f"refused: {refused.summary}", markup=False)
+            for why in refused.reasons:
+                console.err.print(f"  - {why}", markup=False)
+            if refused.fix:
+                console.err.print(f"  fix: {refused.fix}", markup=False)
+            raise typer.Exit(console.EXIT_FINDINGS) from None
+    for warning in moved.warnings:
+        console.err.print(f"warning: {warning}", markup=False)
+    console.out.print(
+        f"{incident}: {moved.before.value} → {moved.after.value} "
+        f"(version {moved.postmortem.version})",
+        markup=False,
+    )
+
+
+@postmortem_app.command("approve")
+@handle_errors
+def approve(
+    incident: str = typer.Argument(..., help="Incident id or slug."),
+    as_: str = typer.Option(
+        ..., "--as", help="The reviewer approving (as the Reviewers field names them)."
+    ),
+) -> None:
+    """Approve the postmortem in review, as one of its listed reviewers."""
+    from hindsight.services.workflow import WorkflowRefused
+    from hindsight.services.workflow import approve as approve_postmortem
+
+    with session() as s:
+        try:
+            approved = approve_postmortem(s.uow, incident, reviewer=as_, actor=s.settings.user)
+        except WorkflowRefused as refused:
+            console.err.print(f"refused: {refused.summary}", markup=False)
+            for why in refused.reasons:
+                console.err.print(f"  - {why}", markup=False)
+            raise typer.Exit(console.EXIT_FINDINGS) from None
+    console.out.print(f"{incident}: approved by {as_} (version {approved.version})", markup=False)
 
 
 @postmortem_app.command("show")

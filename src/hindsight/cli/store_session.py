@@ -7,6 +7,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 
 from hindsight.services import UnitOfWork, open_store
+from hindsight.services.policy import settings_policy
 from hindsight.settings import Settings, load_settings
 
 
@@ -22,6 +23,6 @@ def session(*, migrate: bool = True) -> Iterator[Session]:
     settings = load_settings()
     engine = open_store(settings.database_url, migrate=migrate)
     try:
-        yield Session(settings, UnitOfWork(engine))
+        yield Session(settings, UnitOfWork(engine, policy=settings_policy(settings)))
     finally:
         engine.dispose()

@@ -74,6 +74,15 @@ def incident_for(channel: ChannelName, candidates: Sequence[Candidate]) -> int |
     return fits[0] if len(fits) == 1 else None
 
 
+def channel_key(channel_id: str) -> str:
+    """The correlation key a channel's live messages carry (the Slack source's subject)."""
+    return f"slack:{channel_id}"
+
+
+def is_channel_id(value: str) -> bool:
+    return re.fullmatch(r"[CG][A-Z0-9]{6,}", value) is not None
+
+
 def channel_from_link(link: str) -> str | None:
     """The channel id in a Slack link (`https://team.slack.com/archives/C07INC0314`)."""
     found = re.search(r"/archives/([CG][A-Z0-9]{6,})", link)

@@ -26,6 +26,15 @@ from enum import StrEnum
 from hindsight.core.document.template import SEVERITIES, is_placeholder
 from hindsight.core.errors import UserError
 from hindsight.core.events import Event, EventKind
+from hindsight.core.policy import (
+    DEFAULT_POLICY,
+    IncidentFacts,
+    Policy,
+    PolicyDecision,
+    ProposedAction,
+    Repeat,
+    postmortem_policy,
+)
 
 
 class IncidentStatus(StrEnum):
@@ -212,52 +221,68 @@ def opened_at(events: Iterable[Event]) -> dt.datetime | None:
     return min((e.at for e in events), default=None)
 
 
+# The trigger table lives in core.policy (configurable rules); these names stay importable here.
+__all__ = [
+    "ACTIVE_STATUSES",
+    "CORRELATABLE_STATUSES",
+    "DEFAULT_POLICY",
+    "INCIDENT_STATUSES",
+    "AlarmFacts",
+    "IncidentFacts",
+    "IncidentStatus",
+    "Policy",
+    "PolicyDecision",
+    "PostmortemState",
+    "ProposedAction",
+    "Repeat",
+    "TransitionError",
+    "alarm_facts",
+    "alert_name",
+    "check_incident_transition",
+    "check_postmortem_transition",
+    "check_severity",
+    "follow_evidence",
+    "incident_status",
+    "opened_at",
+    "postmortem_policy",
+    "postmortem_state",
+    "severity_of",
+    "status_from_evidence",
+]
+
+
 @dataclass(frozen=True)
-class IncidentFacts:
-    """What the trigger table looks at, as the store or a document knows it."""
+class AlarmFacts:
+    """What the trigger table reads from an incident's evidence: the alarm that opened it
+    (its identity: the flaky-monitor rule counts incidents per identity), the names of the
+    alerts and pages that fired, and whether automation mitigated it before any person did."""
 
-    severity: str | None
-    customer_visible: bool
-    impact_minutes: float | None
-    paged: bool
-
-
-CUSTOMER_VISIBLE_MINUTES = 5.0
-OWED_SEVERITIES = ("SEV-1", "SEV-2")
+    identity: str | None
+    names: tuple[str, ...]
+    automated_mitigation: bool
 
 
-@dataclass(frozen=True)
-class PolicyDecision:
-    decision: str  # required | lightweight | not_required | fix_the_monitor
-    trigger: str  # the rule's name
-    why: str  # one sentence
+def alarm_facts(events: Iterable[Event]) -> AlarmFacts:
+    """`events` in time order."""
+    identity: str | None = None
+    names: dict[str, None] = {}
+    automated: bool | None = None  # decided by the first mitigation
+    for event in events:
+        if event.kind in _FIRING:
+            if identity is None:
+                identity = event.subject or event.key
+            names.setdefault(alert_name(event), None)
+        elif event.kind is EventKind.MITIGATION and automated is None:
+            automated = event.actor is not None and event.actor.is_bot
+    return AlarmFacts(identity, tuple(names), bool(automated))
 
-    @property
-    def owed(self) -> bool:
-        """A postmortem is owed (a full or a lightweight one)."""
-        return self.decision in ("required", "lightweight")
 
-
-def postmortem_policy(facts: IncidentFacts) -> PolicyDecision:
-    """The guide's trigger table as far as an incident's facts tell it; the one place that
-    decides whether a postmortem is owed."""
-    if facts.customer_visible and (
-        facts.impact_minutes is None or facts.impact_minutes > CUSTOMER_VISIBLE_MINUTES
-    ):
-        span = f"{facts.impact_minutes:.0f} minutes" if facts.impact_minutes is not None else "an"
-        return PolicyDecision(
-            "required",
-            "customer-visible-outage",
-            f"customers saw {span} outage (longer than {CUSTOMER_VISIBLE_MINUTES:.0f} minutes)"
-            if facts.impact_minutes is not None
-            else "customers saw the outage",
-        )
-    if facts.severity in OWED_SEVERITIES:
-        return PolicyDecision("required", "high-severity", f"it is a {facts.severity} incident")
-    if facts.paged:
-        return PolicyDecision("required", "paged-a-human", "an alert paged a human")
-    return PolicyDecision(
-        "not_required",
-        "internal-blip",
-        "internal-only and resolved without a page",
-    )
+def alert_name(event: Event) -> str:
+    """An alert's name: the middle of a `source:name:services` subject (how the alerting
+    sources name their subjects), else its text up to the state word."""
+    if event.subject and event.subject.count(":") >= 2:
+        return event.subject.split(":")[1]
+    head = event.text.split(":")[0]
+    for word in (" firing", " triggered", " resolved"):
+        head = head.split(word)[0]
+    return head.split(" (")[0].strip() or event.key

@@ -149,6 +149,10 @@ class Batch:
         return self.parts.keys
 
     @property
+    def labels(self) -> tuple[str, ...]:
+        return ()  # JSON Lines exports carry no alert notification's labels
+
+    @property
     def detection(self) -> Detection:
         return self.parts.detection
 

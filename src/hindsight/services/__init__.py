@@ -38,7 +38,7 @@ if TYPE_CHECKING:
         Revision,
         StoredActionItem,
     )
-    from hindsight.store.unit_of_work import UnitOfWork
+    from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
 # The store's names, loaded on first use: `hindsight lint` imports `services.linting` and must
 # not pay for SQLAlchemy (PEP 562 module attributes).
@@ -57,6 +57,7 @@ _LAZY = {
     "Revision": "hindsight.store.records",
     "StoredActionItem": "hindsight.store.records",
     "UnitOfWork": "hindsight.store.unit_of_work",
+    "utc_now": "hindsight.store.unit_of_work",
 }
 
 
@@ -84,4 +85,5 @@ __all__ = [
     "backend",
     "open_store",
     "ping",
+    "utc_now",
 ]

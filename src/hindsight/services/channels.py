@@ -17,6 +17,7 @@ from hindsight.core.channels import (
     DEFAULT_PATTERN,
     Candidate,
     channel_from_link,
+    channel_key,
     incident_for,
     read_channel_name,
 )
@@ -26,10 +27,6 @@ from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
 _CHANNEL_ID = re.compile(r"^[CG][A-Z0-9]{6,}$")
-
-
-def channel_key(channel_id: str) -> str:
-    return f"slack:{channel_id}"
 
 
 def check_channel_id(value: str) -> str:
@@ -47,9 +44,12 @@ def check_channel_id(value: str) -> str:
 def bind_channel_in(
     uow: UnitOfWork, incident: Incident, channel_id: str, *, actor: str, how: str
 ) -> bool:
-    """Bind the channel to the incident inside an open uow; whether it changed (audited)."""
+    """Bind the channel to the incident inside an open uow; whether it changed (audited). The
+    incident's Slack channel (where announcements go) becomes it when it has none."""
     if not uow.incidents.bind_key(incident.id, channel_key(channel_id)):
         return False
+    if incident.slack_channel is None:
+        uow.incidents.update(incident.id, {"slack_channel": channel_id}, utc_now())
     uow.audit.add(
         at=utc_now(),
         actor=actor,

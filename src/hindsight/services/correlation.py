@@ -2,7 +2,10 @@
 
 1. A correlation key the store already knows: whatever the payload's source says ties it to
    an incident (`Source.correlation_keys`: an Alertmanager/Grafana `groupKey`, a PagerDuty
-   incident id, an Opsgenie alert id). Keys are remembered on the incident they first joined.
+   incident id, an Opsgenie alert id). Keys are remembered on the incident they first joined;
+   but once that incident has been resolved for longer than the window, the same key firing
+   again is a new episode, so a new incident (how a flapping alert opens one incident per
+   flap, which the trigger table's flaky-monitor rule counts).
 2. Else an open incident of the same service whose latest event is within the window.
 3. Else, if the payload raises an alarm (an alert fires, a page triggers), a new incident.
 4. Else it cannot be placed: the caller must name the incident.
@@ -25,6 +28,17 @@ def correlation_keys(source: str | Source, payload: bytes, found: Sequence[Event
     """The payload's correlation keys, as its source defines them, in a stable order."""
     adapter = get_source(source) if isinstance(source, str) else source
     return sorted(adapter.correlation_keys(payload, found))
+
+
+def payload_keys(
+    source: str | Source, payload: bytes, found: Sequence[Event]
+) -> tuple[list[str], tuple[str, ...]]:
+    """The correlation keys and the firing alerts' labels ("key=value"), as the payload's
+    source reads them (`Source.alert_labels` where it has labels), before any lock."""
+    adapter = get_source(source) if isinstance(source, str) else source
+    labels_of = getattr(adapter, "alert_labels", None)
+    labels: tuple[str, ...] = labels_of(payload) if labels_of is not None else ()
+    return sorted(adapter.correlation_keys(payload, found)), labels
 
 
 @dataclass(frozen=True)
@@ -51,7 +65,9 @@ def correlate(
 ) -> Incident | None:
     by_key = uow.incidents.by_keys(keys)
     if by_key is not None:
-        return uow.incidents.get(by_key)
+        keyed = uow.incidents.get(by_key)
+        if keyed is not None and not _over(keyed, found, window):
+            return keyed
     services = set(found.services)
     if not services or found.earliest is None:
         return None
@@ -63,3 +79,11 @@ def correlate(
         if earliest - reference <= window:
             return uow.incidents.get(incident_id)
     return None
+
+
+def _over(incident: Incident, found: Detection, window: dt.timedelta) -> bool:
+    """The incident was resolved longer than `window` before these events began."""
+    resolved = incident.milestones.resolved_at
+    if incident.status not in ("resolved", "closed") or resolved is None:
+        return False
+    return found.alarm is not None and found.alarm.at - resolved > window

@@ -6,6 +6,7 @@ from typing import Any
 
 from hindsight.core.events import format_instant
 from hindsight.core.events import to_dict as event_to_dict
+from hindsight.core.policy import PolicyDecision
 from hindsight.services.incidents import find_incident
 from hindsight.services.postmortems import template_for
 from hindsight.store.records import Incident
@@ -104,6 +105,8 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
         "status": incident.status,
         "services": list(incident.services),
         "customer_visible": incident.customer_visible,
+        "slack_channel": incident.slack_channel,
+        "policy": policy_to_dict(incident.policy),
         "created_at": when(incident.created_at),
         "updated_at": when(incident.updated_at),
         "milestones": {
@@ -125,4 +128,20 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
     }
 
 
-__all__ = ["export_json", "export_markdown", "incident_to_dict"]
+def policy_to_dict(policy: PolicyDecision) -> dict[str, Any]:
+    """The trigger table's decision: decision, trigger (the rule's name), why (one sentence),
+    and what a fix_the_monitor decision proposes instead of a postmortem."""
+    out: dict[str, Any] = {
+        "decision": policy.decision,
+        "trigger": policy.trigger,
+        "why": policy.why,
+    }
+    if policy.proposal is not None:
+        out["proposed_action"] = {
+            "action": policy.proposal.action,
+            "owner": policy.proposal.owner,
+        }
+    return out
+
+
+__all__ = ["export_json", "export_markdown", "incident_to_dict", "policy_to_dict"]

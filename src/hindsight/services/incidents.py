@@ -8,6 +8,7 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+from hindsight.core.channels import channel_key, is_channel_id
 from hindsight.core.errors import UserError
 from hindsight.core.incident import (
     PostmortemState,
@@ -221,6 +222,7 @@ def update_incident(
     status: str = _UNSET,
     services: tuple[str, ...] = _UNSET,
     customer_visible: bool = _UNSET,
+    slack_channel: str | None = _UNSET,
 ) -> Incident:
     """Change the named fields (the others stay); audited with the before and after."""
     given: dict[str, Any] = {
@@ -229,12 +231,15 @@ def update_incident(
         "status": status,
         "services": services,
         "customer_visible": customer_visible,
+        "slack_channel": slack_channel,
     }
     values = {k: v for k, v in given.items() if v is not _UNSET}
     if "severity" in values:
         values["severity"] = check_severity(values["severity"])
     if "status" in values:
         values["status"] = incident_status(values["status"]).value
+    if "slack_channel" in values:
+        values["slack_channel"] = check_slack_channel(values["slack_channel"])
     if "title" in values:
         values["title"] = " ".join(str(values["title"]).split())[:300]
         if not values["title"]:
@@ -249,6 +254,9 @@ def update_incident(
             return incident
         now = utc_now()
         uow.incidents.update(incident.id, changed, now)
+        channel = changed.get("slack_channel")
+        if channel and is_channel_id(channel):  # its live messages join the incident
+            uow.incidents.bind_key(incident.id, channel_key(channel))
         uow.audit.add(
             at=now,
             actor=actor,
@@ -262,6 +270,21 @@ def update_incident(
         updated = find_incident(uow, incident.id)
         uow.commit()
     return updated
+
+
+def check_slack_channel(value: str | None) -> str | None:
+    """A Slack channel as chat.postMessage takes it: an id (C0123ABCD) or a #name; empty is
+    none."""
+    if value is None or not value.strip():
+        return None
+    text = value.strip()
+    if not re.fullmatch(r"#?[a-z0-9][a-z0-9_\-]{0,79}|[CGD][A-Z0-9]{6,20}", text):
+        raise UserError(
+            f"{value!r} is not a Slack channel",
+            where="slack channel",
+            fix="give a channel id (C0123ABCD) or a name (#inc-checkout: lower case, digits, - _)",
+        )
+    return text
 
 
 def delete_incident(uow: UnitOfWork, ref: int | str, *, actor: str = "hindsight") -> None:

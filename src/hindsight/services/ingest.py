@@ -114,6 +114,8 @@ class Evidence(Protocol):
     @property
     def keys(self) -> tuple[str, ...]: ...
     @property
+    def labels(self) -> tuple[str, ...]: ...
+    @property
     def detection(self) -> Detection: ...
 
     def store_events(self, uow: UnitOfWork, incident_id: int, payload_id: int) -> int:
@@ -131,6 +133,7 @@ class Parsed:
     events: tuple[Event, ...]
     digest: str
     keys: tuple[str, ...]
+    labels: tuple[str, ...] = ()  # the firing alerts' labels (the trigger table reads them)
     detection: Detection = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -149,9 +152,9 @@ def parse(source: str | Source, payload: bytes, *, name: str = "payload") -> Par
     correlation keys; touches no store."""
     adapter = get_source(source) if isinstance(source, str) else source
     found = adapter.parse(name, payload)
-    keys = tuple(correlation.correlation_keys(adapter, payload, found))
+    keys, labels = correlation.payload_keys(adapter, payload, found)
     check_events(name, found, keys)  # what no store keeps is the payload's fault: 4xx, not 5xx
-    return Parsed(adapter, payload, name, found, digest(adapter.name, payload), keys)
+    return Parsed(adapter, payload, name, found, digest(adapter.name, payload), tuple(keys), labels)
 
 
 def ingest(
@@ -254,8 +257,11 @@ def ingest_parsed(
     added = evidence.store_events(uow, target.id, payload_id)
     if added == 0 and not created:
         return IngestResult(target, found.count, 0)  # the caller rolls back: no change
-    uow.incidents.add_keys(target.id, keys)
+    # A new incident takes its keys over: a key firing again long after its incident resolved
+    # is a new episode (correlation), and the key's later deliveries belong to it.
+    (uow.incidents.move_keys if created else uow.incidents.add_keys)(target.id, keys)
     widened = _widen_services(uow, target, found, now, lookback)
+    widened = _widen_labels(uow, target, evidence.labels, now) or widened
     if refresh:
         refresh_milestones(uow, target.id, now)
     uow.audit.add(
@@ -345,3 +351,20 @@ def _record_changes(
     placed = next((find_incident(uow, slug) for r in recorded for slug in r.joined), None)
     added = sum(len(r.joined) for r in recorded)
     return IngestResult(placed, len(parsed.events), added, changes=recorded)
+
+
+MAX_LABELS = 64  # per incident: enough for any alert's identity, bounded for a storm
+
+
+def _widen_labels(
+    uow: UnitOfWork, incident: Incident, found: tuple[str, ...], now: dt.datetime
+) -> bool:
+    """Add the labels of the payload's firing alerts (the trigger table's SLO rule can match
+    on them); whether the incident changed."""
+    if not found:
+        return False
+    labels = tuple(dict.fromkeys((*incident.alert_labels, *found)))[:MAX_LABELS]
+    if labels == incident.alert_labels:
+        return False
+    uow.incidents.update(incident.id, {"alert_labels": list(labels)}, now)
+    return True

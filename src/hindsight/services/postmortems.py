@@ -18,7 +18,7 @@ from hindsight.core.document import Document, HeaderField, parse, render
 from hindsight.core.document.blank import blank_postmortem
 from hindsight.core.document.template import SEVERITIES, is_placeholder
 from hindsight.core.errors import UserError
-from hindsight.core.incident import postmortem_state, severity_of
+from hindsight.core.incident import PostmortemState, postmortem_state, severity_of
 from hindsight.services.action_items import sync_items_from_document
 from hindsight.services.channels import bind_channel_in, channel_from_slack_link
 from hindsight.services.errors import ConflictError, NotFoundError
@@ -53,6 +53,8 @@ def start_postmortem(
                 current_version=existing.version,
                 fix="edit it instead: hindsight postmortem edit " + incident.slug,
             )
+        # A document given whole arrives in the state its Status names (as an import does);
+        # from then on the workflow moves it.
         text = template_for(incident) if markdown is None else markdown
         postmortem = new_postmortem_in(uow, incident.id, text, author=author, now=utc_now())
         uow.commit()
@@ -91,6 +93,7 @@ def update_postmortem(
             raise _conflict(incident, expected_version, current.version)
         if current.markdown == text:
             return current
+        check_edit(incident, current, text)
         updated = save_version_in(uow, incident, current, text, author=author, now=utc_now())
         uow.commit()
     return updated
@@ -104,20 +107,54 @@ def save_version_in(
     *,
     author: str,
     now: dt.datetime,
+    values: dict[str, Any] | None = None,
+    note: str | None = None,
 ) -> Postmortem:
-    """The next version after `current`, inside an open unit of work (the tracker sync writes
-    links back through this): compare-and-set, revision, action item records, audit."""
+    """The next version after `current`, inside an open unit of work (the tracker sync and
+    the workflow write through this): compare-and-set, revision, action item records, audit;
+    `values` are further columns (the workflow's), `note` a line for the revision's changes (a
+    transition and its reason)."""
     text = _checked(markdown)
     if not uow.postmortems.update_if_version(
-        current.id, current.version, _parsed(text, author, now)
+        current.id, current.version, _parsed(text, author, now) | (values or {})
     ):
         # Someone committed between our read and our write.
         latest = uow.postmortems.get(current.id)
         raise _conflict(incident, current.version, latest.version if latest else 0)
     updated = uow.postmortems.get(current.id)
     assert updated is not None
-    _record(uow, updated, current.markdown, text, author, now)
+    _record(uow, updated, current.markdown, text, author, now, note=note)
     return updated
+
+
+class StatusGateError(UserError):
+    """An edit the workflow refuses: a published postmortem, or a Status line moved by hand."""
+
+
+def check_edit(incident: Incident, current: Postmortem, text: str) -> None:
+    """A published postmortem is read-only until reopened, and the Status line follows the
+    workflow's state: an edit that changes it is refused, naming the command that does."""
+    state = current.state or PostmortemState.DRAFT
+    if current.state is PostmortemState.PUBLISHED:
+        raise StatusGateError(
+            f"the postmortem of {incident.slug} is published and read-only",
+            fix=f"reopen it first: hindsight postmortem status {incident.slug} draft "
+            '--reason "what needs correcting"',
+        )
+    given = parse(text).field_value("Status")
+    if given is None and parse(current.markdown).field_value("Status") is None:
+        return  # a document without a Status line may keep none
+    if given is not None and is_placeholder(given.strip()) and state is PostmortemState.DRAFT:
+        return  # the template's untouched choice list is a draft's
+    if postmortem_state(given) is not state:
+        said = f"{given!r}" if given is not None else "no Status line"
+        raise StatusGateError(
+            f"the edit changes the Status line to {said}, but the postmortem of "
+            f"{incident.slug} is {state.value}; the Status line follows the workflow",
+            where="Status",
+            fix=f"keep **Status:** {state.value} and change the state with "
+            f"hindsight postmortem status {incident.slug} draft|in-review|published",
+        )
 
 
 def postmortem_history(uow: UnitOfWork, ref: int | str) -> list[Revision]:
@@ -196,8 +233,10 @@ def _record(
     new: str,
     author: str,
     now: dt.datetime,
+    *,
+    note: str | None = None,
 ) -> None:
-    changes = describe_changes(old, new)
+    changes = describe_changes(old, new) + ((note,) if note else ())
     uow.postmortems.add_revision(
         Revision(
             postmortem_id=postmortem.id,

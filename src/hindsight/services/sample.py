@@ -20,8 +20,9 @@ def load_sample(uow: UnitOfWork) -> str:
     evidence = sample_evidence()
     first = next(item for item in evidence if item[0] == "alertmanager")
     opened = ingest(uow, first[0], first[2], name=first[1], actor="sample")
-    for source, name, data in evidence:
-        ingest(uow, source, data, name=name, incident=opened.incident.id, actor="sample")
+    # Its written postmortem before the evidence that resolves it, so nothing is auto-drafted.
     with contextlib.suppress(ConflictError):  # loaded before
         start_postmortem(uow, opened.incident.id, author="sample", markdown=sample_postmortem())
+    for source, name, data in evidence:
+        ingest(uow, source, data, name=name, incident=opened.incident.id, actor="sample")
     return opened.incident.slug

@@ -13,10 +13,16 @@ from dataclasses import dataclass
 
 from hindsight.core.events import Event
 from hindsight.core.figures import Durations, Instant, Milestones
-from hindsight.core.incident import follow_evidence, opened_at, status_from_evidence
+from hindsight.core.incident import (
+    alarm_facts,
+    follow_evidence,
+    opened_at,
+    status_from_evidence,
+)
 from hindsight.core.timeline import Timeline, build_timeline
 from hindsight.core.timeline.build import timeline_events
 from hindsight.core.timeline.milestones import find_milestones
+from hindsight.services.autodraft import on_status_change
 from hindsight.services.incidents import find_incident
 from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork
@@ -56,16 +62,32 @@ def write_evidence_figures(
     milestones, durations = to_records(find_milestones(ordered))
     status = follow_evidence(stored.status, status_from_evidence(ordered))
     opened = opened_at(ordered)
-    if (stored.milestones, stored.durations, stored.status, stored.opened_at) == (
+    alarms = alarm_facts(ordered)
+    alarm_values = {
+        "alert_identity": alarms.identity,
+        "alert_names": list(alarms.names),
+        "automated_mitigation": alarms.automated_mitigation,
+    }
+    stored_alarms = {
+        "alert_identity": stored.alert_identity,
+        "alert_names": list(stored.alert_names),
+        "automated_mitigation": stored.automated_mitigation,
+    }
+    if (stored.milestones, stored.durations, stored.status, stored.opened_at, stored_alarms) == (
         milestones,
         durations,
         status,
         opened,
+        alarm_values,
     ):
         return False
+    if stored_alarms != alarm_values:
+        uow.incidents.update(incident_id, alarm_values, now)
     uow.incidents.set_milestones(
         incident_id, milestones, durations, now, opened_at=opened, status=status
     )
+    if status != stored.status:
+        on_status_change(uow, incident_id, stored.status, status, now)
     return True
 
 

@@ -40,6 +40,26 @@ def group_keys(source: str, payload: bytes) -> frozenset[str]:
     return frozenset({f"{source}:group:{value}"}) if isinstance(value, str) and value else NO_KEYS
 
 
+def firing_labels(payload: bytes) -> tuple[str, ...]:
+    """The labels of an Alertmanager-shaped notification's firing alerts, as "key=value" (the
+    events keep an alert's name and services, not every label; the trigger table's SLO rule
+    matches on them). Alertmanager and Grafana share the shape."""
+    try:
+        body = load_json("payload", payload)
+    except SourceError:
+        return ()
+    alerts = body.get("alerts") if isinstance(body, dict) else None
+    out: dict[str, None] = {}
+    for alert in alerts if isinstance(alerts, list) else ():
+        if not isinstance(alert, dict) or alert.get("status") != "firing":
+            continue
+        labels = alert.get("labels")
+        for key, value in labels.items() if isinstance(labels, dict) else ():
+            if isinstance(key, str) and isinstance(value, str) and len(key) + len(value) < 200:
+                out[f"{key}={value}"] = None
+    return tuple(out)
+
+
 def alert_events(
     name: str, payload: dict[str, Any], *, source: str, actor: str, links: tuple[str, ...]
 ) -> tuple[Event, ...]:
@@ -116,6 +136,9 @@ class AlertmanagerSource:
         return alert_events(
             name, payload, source=self.name, actor="Alertmanager", links=("generatorURL",)
         )
+
+    def alert_labels(self, payload: bytes) -> tuple[str, ...]:
+        return firing_labels(payload)
 
     def correlation_keys(self, payload: bytes, events: Sequence[Event]) -> frozenset[str]:
         return group_keys(self.name, payload)

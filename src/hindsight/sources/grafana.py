@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from hindsight.core.events import Event
-from hindsight.sources.alertmanager import alert_events, group_keys
+from hindsight.sources.alertmanager import alert_events, firing_labels, group_keys
 from hindsight.sources.base import SourceError
 from hindsight.sources.reading import load_json, obj
 from hindsight.sources.webhook import (
@@ -72,6 +72,9 @@ class GrafanaSource:
             actor="Grafana",
             links=("panelURL", "dashboardURL", "generatorURL"),
         )
+
+    def alert_labels(self, payload: bytes) -> tuple[str, ...]:
+        return firing_labels(payload)
 
     def correlation_keys(self, payload: bytes, events: Sequence[Event]) -> frozenset[str]:
         return group_keys(self.name, payload)

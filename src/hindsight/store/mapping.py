@@ -4,6 +4,7 @@ added to `tables` shows up here or nowhere. Events are written in bulk from plai
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from typing import Any
 
@@ -11,8 +12,9 @@ from sqlalchemy import RowMapping
 
 from hindsight.core.events import Actor, Event, EventKind
 from hindsight.core.figures import Durations, Instant, Milestones
-from hindsight.core.incident import PolicyDecision, PostmortemState
+from hindsight.core.incident import PolicyDecision, PostmortemState, ProposedAction
 from hindsight.store.records import (
+    Approval,
     AuditEntry,
     Incident,
     NewIncident,
@@ -78,8 +80,24 @@ def incident_from_row(row: Row) -> Incident:
         milestones=milestones_from_row(row),
         durations=Durations.of_seconds(**{name: row[name] for name in DURATIONS}),
         opened_at=row["opened_at"],
-        policy=PolicyDecision(row["policy_decision"], row["policy_trigger"], row["policy_why"]),
+        policy=PolicyDecision(
+            row["policy_decision"],
+            row["policy_trigger"],
+            row["policy_why"],
+            _proposal(row.get("policy_proposal")),
+        ),
+        alert_identity=row.get("alert_identity"),
+        alert_names=tuple(row.get("alert_names") or ()),
+        alert_labels=tuple(row.get("alert_labels") or ()),
+        automated_mitigation=bool(row.get("automated_mitigation")),
+        slack_channel=row.get("slack_channel"),
     )
+
+
+def _proposal(value: Any) -> ProposedAction | None:
+    if not isinstance(value, dict):
+        return None
+    return ProposedAction(str(value.get("action", "")), value.get("owner"))
 
 
 def policy_row(decision: PolicyDecision) -> dict[str, Any]:
@@ -87,6 +105,11 @@ def policy_row(decision: PolicyDecision) -> dict[str, Any]:
         "policy_decision": decision.decision,
         "policy_trigger": decision.trigger,
         "policy_why": decision.why,
+        "policy_proposal": (
+            {"action": decision.proposal.action, "owner": decision.proposal.owner}
+            if decision.proposal
+            else None
+        ),
     }
 
 
@@ -130,7 +153,16 @@ def postmortem_from_row(row: Row) -> Postmortem:
         updated_at=row["updated_at"],
         updated_by=row["updated_by"],
         state=PostmortemState(row["state"]) if row["state"] else None,
+        review_version=row.get("review_version"),
+        approvals=tuple(
+            Approval(a["by"], int(a["version"]), dt.datetime.fromisoformat(a["at"]))
+            for a in row.get("approvals") or ()
+        ),
     )
+
+
+def approvals_value(approvals: tuple[Approval, ...]) -> list[dict[str, Any]]:
+    return [{"by": a.by, "version": a.version, "at": a.at.isoformat()} for a in approvals]
 
 
 def revision_from_row(row: Row) -> Revision:

@@ -46,6 +46,11 @@ class Incident:
     durations: Durations = field(default_factory=Durations)
     opened_at: dt.datetime | None = None  # its first evidence (None until it has some)
     policy: PolicyDecision = NOT_DECIDED
+    alert_identity: str | None = None  # the alarm that opened it (core.incident.alarm_facts)
+    alert_names: tuple[str, ...] = ()
+    alert_labels: tuple[str, ...] = ()  # the labels its alerts carried, as "key=value"
+    automated_mitigation: bool = False
+    slack_channel: str | None = None
 
     @property
     def opened(self) -> dt.datetime:
@@ -61,7 +66,22 @@ class Incident:
             customer_visible=self.customer_visible,
             impact_minutes=impact / 60 if impact is not None else None,
             paged=self.milestones.paged_at is not None,
+            alert_names=self.alert_names,
+            alert_labels=self.alert_labels,
+            caught_by_automation=self.automated_mitigation,
+            alert_identity=self.alert_identity,
+            opened_at=self.opened,
+            resolved_minutes=self.resolved_minutes,
+            services=self.services,
         )
+
+    @property
+    def resolved_minutes(self) -> float | None:
+        """Opened → resolved, while it stays resolved (None otherwise)."""
+        resolved = self.milestones.resolved_at
+        if resolved is None or self.status not in ("resolved", "closed"):
+            return None
+        return max(0.0, (resolved - self.opened).total_seconds() / 60)
 
 
 @dataclass(frozen=True)
@@ -99,6 +119,17 @@ class Postmortem:
     updated_at: dt.datetime
     updated_by: str
     state: PostmortemState | None = None  # what its Status line names (core.incident)
+    review_version: int | None = None  # the version that entered review (services.workflow)
+    approvals: tuple[Approval, ...] = ()
+
+
+@dataclass(frozen=True)
+class Approval:
+    """A reviewer's approval of one version of a postmortem."""
+
+    by: str
+    version: int
+    at: dt.datetime
 
 
 @dataclass(frozen=True)

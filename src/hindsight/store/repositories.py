@@ -10,7 +10,13 @@ from typing import Any
 from sqlalchemy import Connection, bindparam, delete, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from hindsight.core.incident import CORRELATABLE_STATUSES, postmortem_policy
+from hindsight.core.incident import (
+    CORRELATABLE_STATUSES,
+    DEFAULT_POLICY,
+    Policy,
+    Repeat,
+    postmortem_policy,
+)
 from hindsight.store import incident_search, mapping
 from hindsight.store.records import (
     AuditEntry,
@@ -36,7 +42,23 @@ from hindsight.store.tables import (
     postmortems,
 )
 
-_POLICY_INPUTS = frozenset({"severity", "customer_visible", "impact_s", "paged_at"})
+# What the trigger table reads (core.policy): a change to any of these decides again.
+_POLICY_INPUTS = frozenset(
+    {
+        "severity",
+        "customer_visible",
+        "impact_s",
+        "paged_at",
+        "resolved_at",
+        "status",
+        "opened_at",
+        "alert_identity",
+        "alert_names",
+        "alert_labels",
+        "automated_mitigation",
+    }
+)
+_REPEATS_LOOKED_AT = 200  # earlier incidents of one alert identity the flaky rule reads
 _SEARCHED = frozenset({"title", "services"})
 
 
@@ -72,8 +94,9 @@ _ADD_KEYS = {
 
 
 class IncidentRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, policy: Policy = DEFAULT_POLICY) -> None:
         self.connection = connection
+        self.policy = policy
 
     def add(self, incident: NewIncident, now: dt.datetime) -> Incident:
         row = mapping.new_incident_row(incident) | {
@@ -176,7 +199,8 @@ class IncidentRepository:
         the row keeps it so the list can filter on it in SQL)."""
         found = self.get(incident_id)
         assert found is not None
-        decided = postmortem_policy(found.facts)
+        facts = dataclasses.replace(found.facts, repeats=self.repeats(found))
+        decided = postmortem_policy(facts, self.policy)
         if decided != found.policy:
             self.connection.execute(
                 update(incidents)
@@ -185,6 +209,32 @@ class IncidentRepository:
             )
             found = dataclasses.replace(found, policy=decided)
         return found
+
+    def repeats(self, incident: Incident) -> tuple[Repeat, ...]:
+        """The incidents the same alert identity opened before this one (newest first)."""
+        if incident.alert_identity is None:
+            return ()
+        rows = self.connection.execute(
+            select(incidents)
+            .where(
+                incidents.c.alert_identity == incident.alert_identity,
+                incidents.c.id != incident.id,
+                incidents.c.opened_at <= incident.opened,
+            )
+            .order_by(incidents.c.opened_at.desc())
+            .limit(_REPEATS_LOOKED_AT)
+        ).mappings()
+        found = [mapping.incident_from_row(r) for r in rows]
+        return tuple(Repeat(i.opened, i.resolved_minutes) for i in found)
+
+    def all_ids(self) -> list[int]:
+        return [
+            r[0] for r in self.connection.execute(select(incidents.c.id).order_by(incidents.c.id))
+        ]
+
+    def settle(self, incident_id: int) -> Incident:
+        """Decide the trigger table again (the policy or another incident changed)."""
+        return self._settle(incident_id)
 
     def delete(self, incident_id: int) -> bool:
         result = self.connection.execute(delete(incidents).where(incidents.c.id == incident_id))
@@ -231,6 +281,18 @@ class IncidentRepository:
             .order_by(incidents.c.id)
         ).mappings()
         return [mapping.incident_from_row(r) for r in rows]
+
+    def move_keys(self, incident_id: int, keys: Iterable[str]) -> None:
+        """The keys name this incident from now on (a new episode of an alert whose earlier
+        incident was long resolved: later deliveries of the key belong here)."""
+        keys = sorted(set(keys))
+        if keys:
+            self.connection.execute(
+                update(incident_keys)
+                .where(incident_keys.c.key.in_(keys))
+                .values(incident_id=incident_id)
+            )
+            self.add_keys(incident_id, keys)
 
     def keys(self, incident_id: int) -> list[str]:
         rows = self.connection.execute(
@@ -358,6 +420,12 @@ class PostmortemRepository:
             .values(**values, version=expected_version + 1)
         )
         return result.rowcount == 1
+
+    def set_workflow(self, postmortem_id: int, **values: Any) -> None:
+        """The workflow's own columns (approvals), which are not a new version."""
+        self.connection.execute(
+            update(postmortems).where(postmortems.c.id == postmortem_id).values(**values)
+        )
 
     def add_revision(self, revision: Revision) -> None:
         self.connection.execute(

@@ -22,6 +22,7 @@ from sqlalchemy import (
     Table,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.types import TypeDecorator
 
@@ -110,6 +111,16 @@ incidents = Table(
     # What the list's word search reads: title, slug, services and the head of the
     # postmortem, lower-cased and bounded, so a search scans one short column per incident.
     Column("search_text", Text, nullable=False, server_default=""),
+    # What the trigger table's rules read from the evidence (core.policy): the alarm that
+    # opened the incident (the flaky-monitor rule counts incidents per identity), the alert
+    # names that fired, whether automation mitigated it; and the action a fix_the_monitor
+    # decision proposes. The incident's own Slack channel, for the publish announcement.
+    Column("alert_identity", String(500), nullable=True, index=True),
+    Column("alert_names", JSON, nullable=False, server_default="[]"),
+    Column("alert_labels", JSON, nullable=False, server_default="[]"),  # "key=value"
+    Column("automated_mitigation", Boolean, nullable=False, server_default=false()),
+    Column("policy_proposal", JSON, nullable=True),
+    Column("slack_channel", String(200), nullable=True),
 )
 
 # Correlation keys (an Alertmanager groupKey, a PagerDuty incident id): one incident each.
@@ -195,6 +206,10 @@ postmortems = Table(
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("updated_by", String(200), nullable=False),
+    # The workflow (services.workflow): the version that entered review, and the approvals
+    # given since ([{"by", "version", "at"}]).
+    Column("review_version", Integer, nullable=True),
+    Column("approvals", JSON, nullable=False, server_default="[]"),
 )
 
 # Append-only: the store has no code that updates or deletes a revision.
@@ -364,6 +379,24 @@ catalog_names = Table(
     ),
     Column("rank", Integer, nullable=False),
     Column("field", String(100), nullable=False),
+)
+
+# Outgoing webhook and Slack deliveries (services.publishing): one row per (event, target),
+# unique by its idempotency key, with its attempts; an operational log, not backed up.
+outgoing_deliveries = Table(
+    "outgoing_deliveries",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key", String(200), nullable=False, unique=True),
+    Column("event", String(60), nullable=False),
+    Column("target", Text, nullable=False),
+    Column("incident_id", Integer, nullable=True, index=True),
+    Column("body", JSON, nullable=False),
+    Column("state", String(16), nullable=False),  # pending | delivered | failed
+    Column("attempts", Integer, nullable=False),
+    Column("last_error", Text, nullable=True),
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
 )
 
 # Dump order for backups (parents before children).

@@ -27,11 +27,13 @@ from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from hindsight.core.errors import ConfigError
+from hindsight.core.policy import DEFAULT_POLICY, Policy
 from hindsight.store.action_item_repository import ActionItemRepository
 from hindsight.store.catalog import CatalogRepository
 from hindsight.store.changes import ChangeRepository
 from hindsight.store.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, WriterLock, writer_lock
 from hindsight.store.event_repository import EventRepository
+from hindsight.store.outgoing import OutgoingRepository
 from hindsight.store.repositories import (
     AuditRepository,
     IncidentRepository,
@@ -59,6 +61,7 @@ class UnitOfWork:
     action_items: ActionItemRepository
     changes: ChangeRepository
     catalog: CatalogRepository
+    outgoing: OutgoingRepository
 
     def __init__(
         self,
@@ -66,8 +69,10 @@ class UnitOfWork:
         *,
         read_only: bool = False,
         before: Callable[[], None] | None = None,
+        policy: Policy = DEFAULT_POLICY,
     ) -> None:
         self.bind = bind
+        self.policy = policy  # the trigger table the incidents are decided by
         self.read_only = read_only
         self.before = before
         self._connection: Connection | None = None
@@ -110,7 +115,7 @@ class UnitOfWork:
             self._owns_connection = False
             self._transaction = self.bind.begin_nested()
         connection = self._connection
-        self.incidents = IncidentRepository(connection)
+        self.incidents = IncidentRepository(connection, self.policy)
         self.events = EventRepository(connection)
         self.payloads = PayloadRepository(connection)
         self.postmortems = PostmortemRepository(connection)
@@ -118,6 +123,7 @@ class UnitOfWork:
         self.action_items = ActionItemRepository(connection)
         self.changes = ChangeRepository(connection)
         self.catalog = CatalogRepository(connection)
+        self.outgoing = OutgoingRepository(connection)
         return self
 
     def savepoint(self) -> Savepoint:

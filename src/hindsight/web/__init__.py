@@ -19,6 +19,7 @@ from starlette.staticfiles import StaticFiles
 
 from hindsight.services import UnitOfWork, open_store
 from hindsight.services.auth import authenticate
+from hindsight.services.policy import settings_policy
 from hindsight.settings import Settings
 from hindsight.web import catalog_pages, editor, exports, followups, fragments, pages, signin
 from hindsight.web.context import (
@@ -52,7 +53,7 @@ def install(
         engine = open_store(settings.database_url)
 
         def own() -> UnitOfWork:
-            return UnitOfWork(engine)
+            return UnitOfWork(engine, policy=settings_policy(settings))
 
         uow = own
     app.state.hindsight_web = WebContext(

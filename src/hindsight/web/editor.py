@@ -11,12 +11,14 @@ from starlette.responses import RedirectResponse, Response
 
 from hindsight.core.document import parse
 from hindsight.core.drafting import read_provenance
+from hindsight.core.incident import PostmortemState
 from hindsight.services import Incident, Postmortem
 from hindsight.services.drafting import draft_incident
 from hindsight.services.errors import ConflictError, NotFoundError
 from hindsight.services.incidents import get_incident
 from hindsight.services.linting import settings_options
 from hindsight.services.postmortems import (
+    StatusGateError,
     get_postmortem,
     postmortem_history,
     revision,
@@ -30,6 +32,8 @@ from hindsight.web.findings import check
 from hindsight.web.incident_view import anchor
 from hindsight.web.markdown import to_html
 from hindsight.web.routing import make_router
+from hindsight.web.workflow import gate_for
+from hindsight.web.workflow import routes as workflow_routes
 
 
 def provenance(markdown: str) -> list[dict[str, Any]]:
@@ -79,6 +83,8 @@ def _editor(
     *,
     conflict: dict[str, Any] | None = None,
     saved: str = "",
+    workflow: dict[str, Any] | None = None,
+    status: int | None = None,
 ) -> Response:
     return web(request).render(
         request,
@@ -93,8 +99,23 @@ def _editor(
             "provenance": provenance(markdown),
             "conflict": conflict,
             "saved": saved,
+            "gate": gate_for(request, incident.slug) if postmortem else None,
+            "workflow": workflow,
+            "read_only": postmortem is not None and postmortem.state is PostmortemState.PUBLISHED,
         },
-        status=409 if conflict else 200,
+        status=status or (409 if conflict else 200),
+    )
+
+
+def render_editor(
+    request: Request, slug: str, *, workflow: dict[str, Any] | None = None, status: int = 200
+) -> Response:
+    """The editor on the current version, with the outcome of a workflow action."""
+    uow = web(request).uow
+    incident = get_incident(uow(), slug)
+    postmortem = get_postmortem(uow(), slug)
+    return _editor(
+        request, incident, postmortem, postmortem.markdown, workflow=workflow, status=status
     )
 
 
@@ -131,6 +152,11 @@ def routes() -> APIRouter:
                 saved = update_postmortem(
                     uow(), slug, text, expected_version=version, author=who.name
                 )
+        except StatusGateError as refused:
+            incident = get_incident(uow(), slug)
+            current = get_postmortem(uow(), slug)
+            outcome = {"refused": refused.what, "reasons": (), "fix": refused.fix}
+            return _editor(request, incident, current, text, workflow=outcome, status=422)
         except ConflictError:
             incident = get_incident(uow(), slug)
             theirs = get_postmortem(uow(), slug)
@@ -181,4 +207,5 @@ def routes() -> APIRouter:
             {"incident": incident, "revision": found, "lines": diff_lines(found.diff)},
         )
 
+    router.include_router(workflow_routes(render_editor))
     return router

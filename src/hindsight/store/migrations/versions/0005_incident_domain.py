@@ -14,6 +14,7 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
+from hindsight.store.migrations.drop import drop_columns
 from hindsight.store.tables import UTCDateTime
 
 revision: str = "0005"
@@ -23,22 +24,19 @@ depends_on: str | None = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("incidents") as batch:
-        batch.add_column(sa.Column("opened_at", UTCDateTime, nullable=True))
-        batch.add_column(
-            sa.Column(
-                "policy_decision", sa.String(20), nullable=False, server_default="not_required"
-            )
-        )
-        batch.add_column(
-            sa.Column("policy_trigger", sa.String(60), nullable=False, server_default="")
-        )
-        batch.add_column(sa.Column("policy_why", sa.Text, nullable=False, server_default=""))
-        batch.add_column(sa.Column("search_text", sa.Text, nullable=False, server_default=""))
+    op.add_column("incidents", sa.Column("opened_at", UTCDateTime, nullable=True))
+    op.add_column(
+        "incidents",
+        sa.Column("policy_decision", sa.String(20), nullable=False, server_default="not_required"),
+    )
+    op.add_column(
+        "incidents", sa.Column("policy_trigger", sa.String(60), nullable=False, server_default="")
+    )
+    op.add_column("incidents", sa.Column("policy_why", sa.Text, nullable=False, server_default=""))
+    op.add_column("incidents", sa.Column("search_text", sa.Text, nullable=False, server_default=""))
     op.create_index("ix_incidents_opened_at", "incidents", ["opened_at"])
     op.create_index("ix_incidents_created_at", "incidents", ["created_at"])
-    with op.batch_alter_table("postmortems") as batch:
-        batch.add_column(sa.Column("state", sa.String(16), nullable=True))
+    op.add_column("postmortems", sa.Column("state", sa.String(16), nullable=True))
     _backfill()
 
 
@@ -97,18 +95,7 @@ def _backfill() -> None:
 def downgrade() -> None:
     op.drop_index("ix_incidents_created_at", table_name="incidents")
     op.drop_index("ix_incidents_opened_at", table_name="incidents")
-    drops = [
-        ("postmortems", "state"),
-        ("incidents", "search_text"),
-        ("incidents", "policy_why"),
-        ("incidents", "policy_trigger"),
-        ("incidents", "policy_decision"),
-        ("incidents", "opened_at"),
-    ]
-    for table, column in drops:
-        # SQLite's own DROP COLUMN, not a batch copy of the table: copying a parent table
-        # (dropping the old one) would cascade-delete its children's rows.
-        if op.get_bind().dialect.name == "sqlite":
-            op.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
-        else:
-            op.drop_column(table, column)
+    drop_columns("postmortems", "state")
+    drop_columns(
+        "incidents", "search_text", "policy_why", "policy_trigger", "policy_decision", "opened_at"
+    )
