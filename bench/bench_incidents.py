@@ -22,7 +22,7 @@ from hindsight.core.incident import IncidentFacts, postmortem_policy
 from hindsight.services.incidents import IncidentFilter, find_incidents
 from hindsight.store.engine import open_store
 from hindsight.store.incident_search import count_query, page_query, search_text
-from hindsight.store.tables import incidents, postmortems
+from hindsight.store.tables import incident_services, incidents, postmortems
 from hindsight.store.unit_of_work import UnitOfWork
 
 MAX_RATIO = 3.0
@@ -97,9 +97,16 @@ def populate(engine: sa.Engine, n: int) -> None:
             )
         row = rows[-1]
         row["search_text"] = search_text(title, row["slug"], row["services"], markdown)
+    members = [
+        {"service": service, "incident_id": row["id"]}
+        for row in rows
+        for service in dict.fromkeys(row["services"])
+    ]
     with engine.begin() as connection:
         for chunk in range(0, len(rows), 5000):
             connection.execute(sa.insert(incidents), rows[chunk : chunk + 5000])
+        for chunk in range(0, len(members), 5000):
+            connection.execute(sa.insert(incident_services), members[chunk : chunk + 5000])
         for chunk in range(0, len(docs), 5000):
             connection.execute(sa.insert(postmortems), docs[chunk : chunk + 5000])
     if engine.dialect.name == "postgresql":

@@ -36,6 +36,7 @@ from hindsight.store.tables import (
     audit_log,
     events,
     incident_keys,
+    incident_services,
     incidents,
     payloads,
     postmortem_revisions,
@@ -107,6 +108,7 @@ class IncidentRepository:
         new_id = self.connection.execute(
             insert(incidents).returning(incidents.c.id), row
         ).scalar_one()
+        self._set_services(new_id, incident.services)
         self.reindex(new_id)
         return self._settle(new_id)
 
@@ -155,8 +157,22 @@ class IncidentRepository:
         )
         if _POLICY_INPUTS & values.keys():
             self._settle(incident_id)
+        if "services" in values:
+            self._set_services(incident_id, values["services"])
         if _SEARCHED & values.keys():
             self.reindex(incident_id)
+
+    def _set_services(self, incident_id: int, services: Iterable[str]) -> None:
+        """The incident's rows in `incident_services` (what the list filters on)."""
+        self.connection.execute(
+            delete(incident_services).where(incident_services.c.incident_id == incident_id)
+        )
+        rows = [
+            {"service": name, "incident_id": incident_id}
+            for name in dict.fromkeys(str(s)[:200] for s in services)
+        ]
+        if rows:
+            self.connection.execute(insert(incident_services), rows)
 
     def reindex(self, incident_id: int) -> None:
         """Rewrite the incident's searchable text from its title, services and postmortem."""

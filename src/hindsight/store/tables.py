@@ -123,6 +123,21 @@ incidents = Table(
     Column("slack_channel", String(200), nullable=True),
 )
 
+# Each service an incident names, one row each: the list's service filter and its menu of
+# services are index seeks, not a scan of every incident's JSON (kept by the repository).
+incident_services = Table(
+    "incident_services",
+    metadata,
+    Column("service", String(200), primary_key=True),
+    Column(
+        "incident_id",
+        Integer,
+        ForeignKey("incidents.id", ondelete="CASCADE"),
+        primary_key=True,
+        index=True,
+    ),
+)
+
 # Correlation keys (an Alertmanager groupKey, a PagerDuty incident id): one incident each.
 incident_keys = Table(
     "incident_keys",
@@ -402,6 +417,7 @@ outgoing_deliveries = Table(
 # Dump order for backups (parents before children).
 TABLES: tuple[Table, ...] = (
     incidents,
+    incident_services,
     incident_keys,
     payloads,
     events,

@@ -37,6 +37,19 @@ def upgrade() -> None:
     op.create_index("ix_incidents_opened_at", "incidents", ["opened_at"])
     op.create_index("ix_incidents_created_at", "incidents", ["created_at"])
     op.add_column("postmortems", sa.Column("state", sa.String(16), nullable=True))
+    op.create_table(
+        "incident_services",
+        sa.Column("service", sa.String(200), nullable=False),
+        sa.Column("incident_id", sa.Integer, nullable=False),
+        sa.ForeignKeyConstraint(
+            ["incident_id"],
+            ["incidents.id"],
+            name="fk_incident_services_incident_id_incidents",
+            ondelete="CASCADE",
+        ),
+        sa.PrimaryKeyConstraint("service", "incident_id", name="pk_incident_services"),
+    )
+    op.create_index("ix_incident_services_incident_id", "incident_services", ["incident_id"])
     _backfill()
 
 
@@ -80,6 +93,11 @@ def _backfill() -> None:
     )
     for row in bind.execute(sa.text("SELECT id, title, slug, services FROM incidents")).all():
         services = json.loads(row.services) if isinstance(row.services, str) else row.services
+        for service in dict.fromkeys(str(s)[:200] for s in services or ()):
+            bind.execute(
+                sa.text("INSERT INTO incident_services (service, incident_id) VALUES (:s, :i)"),
+                {"s": service, "i": row.id},
+            )
         bind.execute(
             sa.text("UPDATE incidents SET search_text = :s WHERE id = :id"),
             {"s": search_text(row.title, row.slug, services, markdown.get(row.id)), "id": row.id},
@@ -93,6 +111,8 @@ def _backfill() -> None:
 
 
 def downgrade() -> None:
+    op.drop_index("ix_incident_services_incident_id", table_name="incident_services")
+    op.drop_table("incident_services")
     op.drop_index("ix_incidents_created_at", table_name="incidents")
     op.drop_index("ix_incidents_opened_at", table_name="incidents")
     drop_columns("postmortems", "state")
