@@ -62,6 +62,11 @@ class Settings(BaseSettings):
             "(default: one per CPU beyond the first, at most 4; 0: parse in the one process)."
         ),
     )
+    prometheus_url: str | None = Field(
+        default=None,
+        description="The Prometheus the server's drafts read impact from (query_range), with "
+        "the [impact] queries of the server's hindsight.toml; overrides its [impact.prometheus] url.",
+    )
     lint_config: str | None = Field(
         default=None,
         description=(

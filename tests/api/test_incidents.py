@@ -4,6 +4,7 @@ timeline and the draft; every error as a problem."""
 from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -192,3 +193,35 @@ def test_permalink_reaches_the_incident_and_its_postmortem(
     assert slug in page.text or page.json()["slug"] == slug
     postmortem = client.get(f"/incidents/{slug}/postmortem", headers=viewer)
     assert postmortem.status_code == 200
+
+
+def test_the_server_draft_takes_the_incident_s_own_fields(
+    client: TestClient, server_engine: sa.Engine, editor: dict[str, str]
+) -> None:
+    """The UI's and the API's draft say what the incident says: its severity (a person's
+    word), its services, its Slack channel — not placeholders."""
+    made = client.post(
+        "/api/v1/incidents",
+        json={"title": _title(), "severity": "SEV-1", "services": ["payments-api"]},
+        headers=editor,
+    ).json()
+    client.patch(
+        f"/api/v1/incidents/{made['slug']}", json={"slack_channel": "C0PAYMENT9"}, headers=editor
+    )
+    drafted = client.post(f"/api/v1/incidents/{made['slug']}/draft", headers=editor)
+    assert drafted.status_code == 200, drafted.text
+    markdown = drafted.json()["markdown"]
+    assert "**Severity:** SEV-1" in markdown
+    assert "**Services affected:** payments-api" in markdown
+    assert "**Slack link:** https://slack.com/app_redirect?channel=C0PAYMENT9" in markdown
+
+
+def test_the_server_reads_impact_from_its_prometheus_setting(tmp_path: Path) -> None:
+    from hindsight.services.drafting import server_draft_config
+
+    config = tmp_path / "hindsight.toml"
+    config.write_text('[impact.prometheus]\nurl = "http://old:9090"\n', encoding="utf-8")
+    assert server_draft_config(str(config), None).prometheus_url == "http://old:9090"
+    assert server_draft_config(str(config), "http://prom:9090").prometheus_url == (
+        "http://prom:9090"
+    )

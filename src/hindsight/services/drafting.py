@@ -11,6 +11,7 @@ fetch=prometheus_fetcher(client, config))` and return `outcome.postmortem` with 
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import tomllib
 from collections.abc import Callable, Iterator, Sequence
@@ -22,6 +23,7 @@ from typing import Any
 import httpx
 
 from hindsight.config import CONFIG_FILE, find_config
+from hindsight.core.channels import is_channel_id
 from hindsight.core.document import parse, render
 from hindsight.core.drafting import Draft, DraftSettings, ServiceMetrics, draft
 from hindsight.core.drafting.config import DraftConfig, build_draft_config
@@ -36,7 +38,7 @@ from hindsight.services.postmortems import get_postmortem, start_postmortem, upd
 from hindsight.services.timelines import incident_timeline
 from hindsight.sources.chat_completions import ChatCompletionsRephraser
 from hindsight.sources.prometheus import PrometheusImpact
-from hindsight.store.records import Postmortem
+from hindsight.store.records import Incident, Postmortem
 from hindsight.store.unit_of_work import UnitOfWork
 
 MetricsFetch = Callable[[Timeline], Sequence[ServiceMetrics]]
@@ -127,6 +129,45 @@ def draft_from_evidence(
     return result, ()
 
 
+def own_fields(incident: Incident, settings: DraftSettings) -> DraftSettings:
+    channel = incident.slack_channel
+    link = (
+        f"https://slack.com/app_redirect?channel={channel}"
+        if channel and is_channel_id(channel)
+        else None
+    )
+    return dataclasses.replace(
+        settings,
+        severity=settings.severity or incident.severity,
+        services=settings.services or incident.services,
+        slack_link=settings.slack_link or link,
+        customer_visible=incident.customer_visible,
+    )
+
+
+def server_draft_config(lint_config: str | None, prometheus_url: str | None) -> DraftConfig:
+    """The server's `[impact]` / `[draft]` configuration: the config file its settings name
+    (else the nearest one above its directory), with `HINDSIGHT_PROMETHEUS_URL` winning."""
+    config = load_draft_config(Path(lint_config) if lint_config else None)
+    if prometheus_url:
+        config = dataclasses.replace(config, prometheus_url=prometheus_url)
+    return config
+
+
+def draft_on_server(
+    uow: UnitOfWork,
+    ref: int | str,
+    *,
+    author: str,
+    lint_config: str | None,
+    prometheus_url: str | None,
+) -> DraftOutcome:
+    """What the API's and the web UI's "draft" does: the command line's draft, with impact from
+    the server's Prometheus."""
+    with impact_fetch(server_draft_config(lint_config, prometheus_url)) as fetch:
+        return draft_incident(uow, ref, author=author, fetch=fetch)
+
+
 def draft_incident(
     uow: UnitOfWork,
     ref: int | str,
@@ -138,8 +179,11 @@ def draft_incident(
     rephraser: Rephraser | None = None,
 ) -> DraftOutcome:
     """Create the incident's postmortem from the draft, or save the refreshed draft as its
-    next revision (a `ConflictError` if someone saved in between; nothing is lost)."""
+    next revision (a `ConflictError` if someone saved in between; nothing is lost). The
+    incident's own fields (severity, services, Slack channel) fill the header where the
+    evidence does not, so the server's draft and the command line's say the same."""
     built = incident_timeline(uow, ref)
+    settings = own_fields(built.incident, settings or DraftSettings())
     found = [*metrics, *(fetch(built.timeline) if fetch else ())]
     result = draft(built.timeline, found, settings)
     verdicts: tuple[Verdict, ...] = ()

@@ -13,7 +13,7 @@ from hindsight.core.document import parse
 from hindsight.core.drafting import read_provenance
 from hindsight.core.incident import PostmortemState
 from hindsight.services import Incident, Postmortem
-from hindsight.services.drafting import draft_incident
+from hindsight.services.drafting import draft_on_server
 from hindsight.services.errors import ConflictError, NotFoundError
 from hindsight.services.incidents import get_incident
 from hindsight.services.linting import settings_options
@@ -177,7 +177,14 @@ def routes() -> APIRouter:
     @router.post("/incidents/{slug}/postmortem/draft")
     def draft(request: Request, slug: str, csrf: Annotated[str, Form()] = "") -> Response:
         who = writer(request, csrf)
-        outcome = draft_incident(web(request).uow(), slug, author=who.name)
+        settings = web(request).settings
+        outcome = draft_on_server(
+            web(request).uow(),
+            slug,
+            author=who.name,
+            lint_config=settings.lint_config,
+            prometheus_url=settings.prometheus_url,
+        )
         return RedirectResponse(
             f"/incidents/{slug}/postmortem?saved={outcome.postmortem.version}", status_code=303
         )

@@ -77,7 +77,11 @@ def test_section_renders_through_the_document_model() -> None:
     # A milestone's row gives the second and says which milestone it holds.
     assert "- 14:39:12 — Acknowledged: Incident #4821 acknowledged (pagerduty)" in text
     assert "- 14:12:03 — Suspected cause: Deploy of main@4f1c2ab to production started" in text
-    assert "Priya Raman in #inc" not in text  # chat stays in the evidence log by default
+    # Chat stays in the evidence log, but for the key moments people wrote down: a decision,
+    # a diagnosis, a mitigation (the moment the cause was found and the rollback decided).
+    assert "agreed, rolling back #482 now" in text
+    assert "That cap matches the pool change in #482" in text
+    assert "Opened for the checkout-api 5xx page" not in text
     reparsed = parse(text)
     assert reparsed.sections[0].kind is SectionKind.TIMELINE
     assert render(reparsed) == text

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Depends, Query
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.concurrency import run_in_threadpool
 
 from hindsight.api.auth import Principal, require
-from hindsight.api.context import get_uow
+from hindsight.api.context import get_context, get_uow
 from hindsight.api.problems import PROBLEM_SCHEMA
 from hindsight.api.schemas import (
     IncidentIn,
@@ -24,7 +25,7 @@ from hindsight.core.events import to_dict
 from hindsight.core.timeline.serialize import timeline_to_dict
 from hindsight.services import UnitOfWork
 from hindsight.services.auth import Role
-from hindsight.services.drafting import draft_incident
+from hindsight.services.drafting import draft_on_server
 from hindsight.services.incidents import (
     POSTMORTEM_FILTERS,
     SORTS,
@@ -148,8 +149,18 @@ def timeline_route(ref: Ref, uow: Uow, _: Viewer) -> dict[str, Any]:
     "/incidents/{ref}/draft",
     summary="Draft (or refresh) the postmortem from the incident's evidence",
 )
-async def draft_route(ref: Ref, uow: Uow, who: Editor) -> dict[str, Any]:
-    outcome = await run_in_threadpool(draft_incident, uow, ref, author=who.name)
+async def draft_route(ref: Ref, request: Request, uow: Uow, who: Editor) -> dict[str, Any]:
+    settings = get_context(request).settings
+    outcome = await run_in_threadpool(
+        partial(
+            draft_on_server,
+            uow,
+            ref,
+            author=who.name,
+            lint_config=settings.lint_config,
+            prometheus_url=settings.prometheus_url,
+        )
+    )
     saved = outcome.postmortem
     return {
         "incident_id": saved.incident_id,

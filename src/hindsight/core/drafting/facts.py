@@ -24,6 +24,12 @@ class DraftSettings:
     tz_name: str = "UTC"
     document_kinds: frozenset[EventKind] = field(default=DOCUMENT_KINDS)
     title: str | None = None  # instead of the one drafted from the first alert
+    # What the incident itself says (a person's word, or the store's record): preferred to
+    # what the evidence suggests, never a placeholder.
+    severity: str | None = None
+    services: tuple[str, ...] = ()
+    slack_link: str | None = None
+    customer_visible: bool | None = None
 
 
 @dataclass(frozen=True)

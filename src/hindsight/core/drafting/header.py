@@ -93,8 +93,11 @@ def title(facts: Facts) -> tuple[str, tuple[str, ...]] | None:
 
 def header_part(facts: Facts) -> Part:
     values: dict[str, tuple[str, tuple[str, ...]]] = {}
+    given = facts.settings
     severity = _severity(facts)
-    if severity:
+    if given.severity:  # the incident's own: a person set it, or the postmortem said so
+        values["Severity"] = (given.severity, ())
+    elif severity:
         values["Severity"] = (severity[0], (severity[1].key,))
     start, end = facts.start, facts.end
     if start is not None:
@@ -107,7 +110,11 @@ def header_part(facts: Facts) -> Part:
     affected = facts.affected()
     if affected:
         keys = tuple(dict.fromkeys(k for _, ks in affected for k in ks))
-        values["Services affected"] = (", ".join(s for s, _ in affected), keys)
+        named = [s for s, _ in affected]
+        named += [s for s in given.services if s not in named]
+        values["Services affected"] = (", ".join(named), keys)
+    elif given.services:
+        values["Services affected"] = (", ".join(given.services), ())
     team = incident_team(facts)
     if team:
         values["Incident team"] = (
@@ -122,6 +129,8 @@ def header_part(facts: Facts) -> Part:
         found = _link(facts, pattern)
         if found:
             values[key] = (found[0], (found[1].key,))
+    if given.slack_link and "Slack link" not in values:
+        values["Slack link"] = (given.slack_link, ())
     drafted_title = title(facts)
     items: list[FrontItem] = [
         Heading(drafted_title[0] if drafted_title else f"{TITLE_PREFIX} {_TITLE_PLACEHOLDER}")
@@ -135,7 +144,8 @@ def header_part(facts: Facts) -> Part:
         elif spec.key in values:
             value, keys = values[spec.key]
             items.append(HeaderField(spec.key, value))
-            citations.append(Citation(HEADER, f"{spec.key}: {value}", keys))
+            if keys:  # a field from the incident's own record cites no event
+                citations.append(Citation(HEADER, f"{spec.key}: {value}", keys))
         else:
             items.append(HeaderField(spec.key, spec.placeholder))
     return Part(HEADER, tuple(items), tuple(citations))

@@ -88,6 +88,22 @@ LABEL_OF = {
 }
 
 
+# A chat message that records a decision or a diagnosis: a key moment of the response, shown
+# in the document's timeline even though chat is not (the moment the cause was found).
+DECISION_OR_DIAGNOSIS = re.compile(
+    r"\b(?:decid\w*|decision|agreed|we(?:'ll| will| are going to)|let'?s|going to|plan is|"
+    r"root cause|caused by|culprit|(?:found|identified|spotted|confirmed) (?:it|the)|"
+    r"it(?:'s| is) the|looks like (?:the|it)|because of|matches the|rolling back|"
+    r"reverting|failing over|restarting)\b",
+    re.IGNORECASE,
+)
+
+
+def records_a_key_moment(text: str) -> bool:
+    """A message that records a decision, a diagnosis or a mitigation."""
+    return bool(DECISION_OR_DIAGNOSIS.search(text) or MITIGATION.search(text))
+
+
 def milestone_label(text: str) -> str | None:
     """The milestone a row's leading label names ("cause", "detection", …), if it has one."""
     match = _LABEL.match(text)

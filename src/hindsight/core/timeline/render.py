@@ -63,10 +63,25 @@ def milestone_of(timeline: Timeline) -> dict[str, str]:
     return out
 
 
+def is_key_moment(event: Event) -> bool:
+    """A person's chat message that records a decision, a diagnosis or a mitigation."""
+    return (
+        event.kind is EventKind.CHAT_MESSAGE
+        and event.actor is not None
+        and not event.actor.is_bot
+        and words.records_a_key_moment(event.text)
+    )
+
+
 def document_entries(timeline: Timeline, settings: RenderSettings) -> tuple[Entry, ...]:
-    """The entries of the kinds the document shows, and every milestone's own event even when
-    its kind is not shown or a storm's first entry stands for it."""
-    shown = [e for e in timeline.entries if e.event.kind in settings.document_kinds]
+    """The entries of the kinds the document shows, the key moments of the chat (decisions,
+    diagnoses, mitigations people wrote down), and every milestone's own event even when its
+    kind is not shown or a storm's first entry stands for it."""
+    shown = [
+        e
+        for e in timeline.entries
+        if e.event.kind in settings.document_kinds or is_key_moment(e.event)
+    ]
     keys = {e.event.key for e in shown}
     for _, attr in MILESTONE_ROWS:
         event: Event | None = getattr(timeline.milestones, attr)
