@@ -65,7 +65,8 @@ class Settings(BaseSettings):
     prometheus_url: str | None = Field(
         default=None,
         description="The Prometheus the server's drafts read impact from (query_range), with "
-        "the [impact] queries of the server's hindsight.toml; overrides its [impact.prometheus] url.",
+        "the [impact] queries of the server's hindsight.toml (overrides [impact.prometheus] "
+        "url).",
     )
     lint_config: str | None = Field(
         default=None,

@@ -225,3 +225,15 @@ def test_the_server_reads_impact_from_its_prometheus_setting(tmp_path: Path) -> 
     assert server_draft_config(str(config), "http://prom:9090").prometheus_url == (
         "http://prom:9090"
     )
+
+
+def test_a_nul_in_the_query_or_path_is_a_422_not_a_database_error(
+    client: TestClient, editor: dict[str, str]
+) -> None:
+    for url in (
+        "/api/v1/incidents?q=a%00b",
+        "/api/v1/incidents/x%00y",
+        "/api/v1/deliveries?state=%00",
+        "/api/v1/incidents?q=%ff%fe",
+    ):
+        assert_problem(client.get(url, headers=editor), 422)

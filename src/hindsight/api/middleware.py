@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import unquote_to_bytes
 
 import anyio
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -71,6 +72,13 @@ class ServerMiddleware:
                 code="content-too-large",
             )
             await problem_response(problem, path)(scope, _empty_receive, _sender(send, state))
+
+        unusable = _unusable_text(scope)
+        if unusable is not None:  # no store keeps it: the sender's mistake, never a 500
+            problem = Problem(422, unusable, fix="send the request's path and query as text")
+            await problem_response(problem, path)(scope, _empty_receive, _sender(send, state))
+            self._record(scope, state, started)
+            return
 
         declared = _content_length(scope)
         if declared is not None and declared > limit:
@@ -180,4 +188,19 @@ def _content_length(scope: Scope) -> int | None:
                 return int(value)
             except ValueError:
                 return None
+    return None
+
+
+def _unusable_text(scope: Scope) -> str | None:
+    """Why the request's path or query cannot be used as text (a NUL, a lone surrogate, bytes
+    that are not UTF-8), or None."""
+    query = unquote_to_bytes(scope.get("query_string", b"").replace(b"+", b" "))
+    raw = scope.get("path", "")
+    if "\x00" in raw or b"\x00" in query:
+        return "the request's path or query contains the NUL character (%00)"
+    try:
+        query.decode("utf-8")
+        raw.encode("utf-8")
+    except (UnicodeDecodeError, UnicodeEncodeError):
+        return "the request's path or query is not UTF-8 text"
     return None

@@ -270,13 +270,15 @@ def to_markdown(agenda: Agenda) -> str:
     return "\n".join(out)
 
 
-def to_html(agenda: Agenda) -> str:
+def to_html(agenda: Agenda, *, nonce: str = "") -> str:
+    """A printable page of its own; `nonce` lets its inline style pass a server's CSP."""
     e = html.escape
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f"<title>Review meeting: {e(agenda.title)}</title>",
-        "<style>body{font:15px/1.45 system-ui,sans-serif;max-width:46em;margin:2em auto}"
+        (f'<style nonce="{e(nonce)}">' if nonce else "<style>")
+        + "body{font:15px/1.45 system-ui,sans-serif;max-width:46em;margin:2em auto}"
         "h2{border-bottom:1px solid #ccc;break-after:avoid}section{break-inside:avoid}"
         ".q{color:#8a4b00}@media print{body{margin:0}}</style></head><body>",
         f"<h1>Review meeting: {e(agenda.title)}</h1>",

@@ -137,7 +137,8 @@ def routes(render_editor: EditorRenderer) -> APIRouter:
             )
         if kind == "md":
             return Response(to_markdown(agenda), media_type="text/markdown; charset=utf-8")
-        return Response(to_html(agenda), media_type="text/html; charset=utf-8")
+        nonce = getattr(request.state, "csp_nonce", "")  # the server's CSP allows it
+        return Response(to_html(agenda, nonce=nonce), media_type="text/html; charset=utf-8")
 
     @router.post("/incidents/{slug}/postmortem/meeting")
     async def save_notes(request: Request, slug: str) -> Response:
