@@ -155,3 +155,22 @@ def test_the_incident_page_is_read_in_one_snapshot(uow: UnitOfWork) -> None:
     }
     linked = {e.raw.partition("#")[0] for e in snapshot.timeline.events if e.raw}
     assert linked <= set(snapshot.payloads)
+
+
+def test_the_draft_lists_what_earlier_incidents_of_its_services_still_owe(
+    uow: UnitOfWork,
+) -> None:
+    from hindsight.core.drafting.follow_ups import LEAD
+    from hindsight.services.drafting import draft_incident
+
+    first = create_incident(uow, title="Checkout errors in March", services=("checkout-api",))
+    owed = (
+        "# Postmortem: x\n\n**Status:** Draft\n\n## Action items\n\n"
+        "| Owner | Action | Type | Due | Tracking |\n|---|---|---|---|---|\n"
+        "| Mei Lin | Alert on pool saturation before it pages | detect | 2026-04-01 | |\n"
+    )
+    start_postmortem(uow, first.id, author="mei", markdown=owed)
+    second = create_incident(uow, title="Checkout errors again", services=("checkout-api",))
+    markdown = draft_incident(uow, second.id, author="priya").postmortem.markdown
+    assert LEAD in markdown
+    assert f"Alert on pool saturation before it pages ({first.slug}, owner Mei Lin" in markdown

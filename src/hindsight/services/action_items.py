@@ -171,7 +171,7 @@ def earlier_open_follow_ups(uow: UnitOfWork, ref: int | str) -> list[StoredActio
                 earlier[item.incident_id] = (
                     other is not None
                     and other.id != incident.id
-                    and (other.created_at, other.id) < (incident.created_at, incident.id)
+                    and (other.opened, other.id) < (incident.opened, incident.id)
                     and bool(mine & {s.casefold() for s in other.services})
                 )
     return sorted((i for i in items if earlier[i.incident_id]), key=sort_key)

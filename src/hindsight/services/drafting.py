@@ -28,11 +28,13 @@ from hindsight.core.document import parse, render
 from hindsight.core.drafting import Draft, DraftSettings, ServiceMetrics, draft
 from hindsight.core.drafting.config import DraftConfig, build_draft_config
 from hindsight.core.drafting.facts import impact_window
+from hindsight.core.drafting.follow_ups import EarlierFollowUp, with_earlier_follow_ups
 from hindsight.core.drafting.guard import Rephraser, Verdict, rephrase_draft
 from hindsight.core.drafting.refresh import Proposal, refresh
 from hindsight.core.errors import ConfigError
 from hindsight.core.events import Event
 from hindsight.core.timeline import Timeline, build_timeline
+from hindsight.services.action_items import earlier_open_follow_ups
 from hindsight.services.errors import NotFoundError
 from hindsight.services.postmortems import get_postmortem, start_postmortem, update_postmortem
 from hindsight.services.timelines import incident_timeline
@@ -186,6 +188,11 @@ def draft_incident(
     settings = own_fields(built.incident, settings or DraftSettings())
     found = [*metrics, *(fetch(built.timeline) if fetch else ())]
     result = draft(built.timeline, found, settings)
+    earlier = [
+        EarlierFollowUp(i.action, i.owner, i.due, i.incident)
+        for i in earlier_open_follow_ups(uow, built.incident.id)
+    ]
+    result = dataclasses.replace(result, document=with_earlier_follow_ups(result.document, earlier))
     verdicts: tuple[Verdict, ...] = ()
     if rephraser is not None:
         result, verdicts = rephrase_draft(result, rephraser, built.timeline.events)
