@@ -42,6 +42,9 @@ class AppContext:
     milestones: MilestoneRefresher = field(init=False)
     deliveries: DeliveryWriter = field(init=False)
     _slots: CapacityLimiter | None = field(default=None, init=False, repr=False)
+    # Webhook deliveries being parsed or stored now (counted on the event loop's thread):
+    # bounded by `settings.delivery_queue_depth`, past which the hooks shed with 503.
+    deliveries_in_flight: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         self.milestones = MilestoneRefresher(self.read_uow, self.delivery_uow)
