@@ -94,8 +94,8 @@ class Settings(BaseSettings):
         default=1024,
         ge=1,
         le=1_000_000,
-        description="Webhook deliveries a server process parses and stores at once; past it "
-        "further ones get 503 with Retry-After (the senders retry) instead of waiting.",
+        description="Webhook deliveries a server process takes at once (read, parse, store); "
+        "past it further ones get 503 with Retry-After (the senders retry) instead of waiting.",
     )
     auth_failure_limit: int = Field(
         default=20,

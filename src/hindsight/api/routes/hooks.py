@@ -7,8 +7,9 @@ the raw bytes, `hindsight.api.signatures`), its pre-steps (Slack's `url_verifica
 GitHub's `ping` and event filter) and how its payload parses. This module only adapts HTTP to
 that: rate limit, body, verdict, metrics, problem documents.
 
-Past `HINDSIGHT_DELIVERY_QUEUE_DEPTH` deliveries in progress a server answers 503 with
-Retry-After instead of queueing without bound (the senders retry).
+Past `HINDSIGHT_DELIVERY_QUEUE_DEPTH` deliveries in progress (being read, verified, parsed or
+stored) a server answers 503 with Retry-After instead of queueing without bound (the senders
+retry).
 
 200 `stored` means the events are committed; the incident's milestone columns follow within
 about a second (at once for any read: see `AppContext.uow`). A re-delivery (same bytes, or
@@ -63,6 +64,7 @@ _BODY = {
     }
 }
 # What a delivery id from a header may be made of: it becomes part of a stored name.
+SHED_RETRY_AFTER_S = 1  # a delivery shed past capacity: about one group commit later
 _DELIVERY_ID = re.compile(r"[A-Za-z0-9._:@+=-]{1,100}")
 
 
@@ -75,7 +77,29 @@ def _delivery_name(source: str, webhook: Webhook, delivery: Delivery) -> str:
 
 
 async def _receive(request: Request, source: str, webhook: Webhook, incident: str | None) -> Any:
+    """Admit the delivery (before its body is even read: shedding must stay cheap, or an
+    overload spends the process on refusals), then verify and store it."""
     context = get_context(request)
+    if context.deliveries_in_flight >= context.settings.delivery_queue_depth:
+        context.metrics.deliveries.labels(source, "shed").inc()
+        raise Problem(
+            503,
+            f"this server is already taking {context.deliveries_in_flight} deliveries: "
+            "this one was not stored",
+            fix="send it again after Retry-After seconds (Alertmanager and PagerDuty retry "
+            "by themselves), or raise HINDSIGHT_DELIVERY_QUEUE_DEPTH / add servers",
+            headers={"Retry-After": str(SHED_RETRY_AFTER_S)},
+        )
+    context.deliveries_in_flight += 1
+    try:
+        return await _admitted(request, context, source, webhook, incident)
+    finally:
+        context.deliveries_in_flight -= 1
+
+
+async def _admitted(
+    request: Request, context: AppContext, source: str, webhook: Webhook, incident: str | None
+) -> Any:
     metrics = context.metrics
     client = client_address(request)
     body = await request.body()
@@ -127,9 +151,6 @@ async def _receive(request: Request, source: str, webhook: Webhook, incident: st
     return await _store(context, source, prepared.body, name, incident)
 
 
-SHED_RETRY_AFTER_S = 1  # a delivery shed past capacity: about one group commit later
-
-
 def _not_a_payload(source: str, error: SourceError, name: str = "") -> Problem:
     """422 naming what is wrong and where in the body (a field, a line, a JSON pointer)."""
     within = error.file[len(name) :] if name and error.file.startswith(name) else ""
@@ -152,27 +173,6 @@ async def _store(
     """Parse the delivery (a bad payload is answered without touching the store), then have
     the app's writer store it with whatever else is waiting (group commit), or store it here
     if the writer is not running; answer once it is committed."""
-    metrics = context.metrics
-    if context.deliveries_in_flight >= context.settings.delivery_queue_depth:
-        metrics.deliveries.labels(source, "shed").inc()
-        raise Problem(
-            503,
-            f"this server is already storing {context.deliveries_in_flight} deliveries: "
-            "this one was not stored",
-            fix="send it again after Retry-After seconds (Alertmanager and PagerDuty retry "
-            "by themselves), or raise HINDSIGHT_DELIVERY_QUEUE_DEPTH / add servers",
-            headers={"Retry-After": str(SHED_RETRY_AFTER_S)},
-        )
-    context.deliveries_in_flight += 1
-    try:
-        return await _admitted(context, source, body, name, incident)
-    finally:
-        context.deliveries_in_flight -= 1
-
-
-async def _admitted(
-    context: AppContext, source: str, body: bytes, name: str, incident: str | None
-) -> DeliveryOut:
     metrics = context.metrics
     started = time.perf_counter()
     try:
