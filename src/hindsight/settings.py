@@ -106,6 +106,13 @@ class Settings(BaseSettings):
     hook_max_body_bytes: int = Field(
         default=1024 * 1024, ge=1024, description="Largest webhook delivery accepted."
     )
+    delivery_queue_depth: int = Field(
+        default=1024,
+        ge=1,
+        le=1_000_000,
+        description="Webhook deliveries a server process takes at once (read, parse, store); "
+        "past it further ones get 503 with Retry-After (the senders retry) instead of waiting.",
+    )
     auth_failure_limit: int = Field(
         default=20,
         ge=1,

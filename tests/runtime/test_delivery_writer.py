@@ -207,3 +207,42 @@ def test_when_a_batch_fails_as_a_whole_each_delivery_is_stored_alone(store: sa.E
     writer.write(batch)
     assert [p.future.result(timeout=0).added for p in batch] == [1, 1]
     assert count_rows(store)["events"] == 2
+
+
+class _Victim(Exception):
+    sqlstate = "40P01"  # what psycopg reports for a deadlock victim
+
+
+def test_a_batch_picked_as_a_deadlock_victim_is_tried_again_whole(store: sa.Engine) -> None:
+    tries: list[int] = []
+
+    class DeadlocksTwice(UnitOfWork):
+        def commit(self) -> None:
+            tries.append(1)
+            if len(tries) <= 2:
+                raise sa.exc.OperationalError("COMMIT", {}, _Victim())
+            super().commit()
+
+    batch = [_pending(_alerts("v", "f1")), _pending(_alerts("w", "f2"))]
+    DeliveryWriter(lambda: DeadlocksTwice(store)).write(batch)
+    assert len(tries) == 3  # the batch again, not each delivery alone
+    assert [p.future.result(timeout=0).added for p in batch] == [1, 1]
+    assert count_rows(store)["events"] == 2
+
+
+def test_a_deadlock_inside_a_delivery_retries_the_batch_instead_of_failing_it(
+    store: sa.Engine,
+) -> None:
+    raised: list[int] = []
+
+    class DeadlocksOnLock(UnitOfWork):
+        def lock(self, names: Any) -> bool:
+            names = list(names)
+            if len(names) < 4 and not raised:  # a delivery's own lock, inside its savepoint
+                raised.append(1)
+                raise sa.exc.OperationalError("SELECT pg_advisory_xact_lock", {}, _Victim())
+            return super().lock(names)
+
+    batch = [_pending(_alerts("x", "f1")), _pending(_alerts("y", "f2"))]
+    DeliveryWriter(lambda: DeadlocksOnLock(store)).write(batch)
+    assert raised and [p.future.result(timeout=0).added for p in batch] == [1, 1]

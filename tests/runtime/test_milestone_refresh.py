@@ -90,7 +90,7 @@ def test_a_failed_refresh_stays_marked_and_a_late_mark_after_stop_is_refreshed(
             raise failures.pop()
         return uow
 
-    refresher = MilestoneRefresher(read, lambda: uow)
+    refresher = MilestoneRefresher(read, read)  # the first unit of work asked for fails
     refresher.mark(incident.id)
     with pytest.raises(RuntimeError):
         refresher.flush()

@@ -47,6 +47,9 @@ class AppContext:
     policy: Policy = field(init=False)  # the trigger table (services.policy)
     publisher: Publisher = field(init=False)  # outgoing announcements and webhooks
     _slots: CapacityLimiter | None = field(default=None, init=False, repr=False)
+    # Webhook deliveries being parsed or stored now (counted on the event loop's thread):
+    # bounded by `settings.delivery_queue_depth`, past which the hooks shed with 503.
+    deliveries_in_flight: int = field(default=0, init=False)
 
     def __post_init__(self) -> None:
         self.policy = settings_policy(self.settings)

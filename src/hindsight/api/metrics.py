@@ -26,7 +26,7 @@ class Metrics:
         self.deliveries = Counter(
             "hindsight_webhook_deliveries",
             "Webhook deliveries by source and outcome (stored, duplicate, unauthorized, "
-            "forbidden, invalid, too_large, rate_limited, unplaced).",
+            "forbidden, invalid, too_large, rate_limited, unplaced, shed).",
             ("source", "outcome"),
             registry=self.registry,
         )

@@ -192,15 +192,21 @@ def _content_length(scope: Scope) -> int | None:
 
 
 def _unusable_text(scope: Scope) -> str | None:
-    """Why the request's path or query cannot be used as text (a NUL, a lone surrogate, bytes
-    that are not UTF-8), or None."""
-    query = unquote_to_bytes(scope.get("query_string", b"").replace(b"+", b" "))
-    raw = scope.get("path", "")
-    if "\x00" in raw or b"\x00" in query:
-        return "the request's path or query contains the NUL character (%00)"
-    try:
-        query.decode("utf-8")
-        raw.encode("utf-8")
-    except (UnicodeDecodeError, UnicodeEncodeError):
-        return "the request's path or query is not UTF-8 text"
+    """Why the request's path or a query parameter cannot be used as text (a NUL, a lone
+    surrogate, bytes that are not UTF-8), naming the parameter; None if they can."""
+    if "\x00" in scope.get("path", ""):
+        return "the request's path contains the NUL character (%00)"
+    raw: bytes = scope.get("query_string", b"")
+    for pair in raw.split(b"&"):
+        name, _, value = pair.partition(b"=")
+        shown = unquote_to_bytes(name.replace(b"+", b" "))
+        data = unquote_to_bytes(value.replace(b"+", b" "))
+        label = shown.decode("utf-8", "replace")[:40] or "?"
+        if b"\x00" in shown or b"\x00" in data:
+            return f"the query parameter {label!r} contains the NUL character (%00)"
+        try:
+            shown.decode("utf-8")
+            data.decode("utf-8")
+        except UnicodeDecodeError:
+            return f"the query parameter {label!r} is not UTF-8 text"
     return None

@@ -16,6 +16,14 @@ again in a transaction of its own, so a poison delivery fails alone and its batc
 committed. A delivery that fails because of what it carries (text no store can keep) gets
 its `SourceError` — an input error, answered 4xx — not the database's.
 
+Across processes (several servers on one PostgreSQL) a batch first locks, in one fixed order,
+the digests and correlation keys of all its deliveries (`UnitOfWork.lock`): a twin delivery
+on another server waits for this commit and then finds its payload stored ("already
+received", a 2xx), and one alert group's deliveries are placed one after another, so they
+never open two incidents. Locking the whole batch up front, sorted, is what keeps two
+servers' batches from deadlocking on each other; a batch PostgreSQL still picks as a deadlock
+or serialization victim (row locks) is tried again, whole, up to `RETRIES` times.
+
 `submit` returns None when the writer is not running (before start, after stop): the caller
 then stores the delivery itself. `stop` stores whatever was submitted before it.
 """
@@ -25,21 +33,30 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import queue
+import random
 import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future
 from dataclasses import dataclass
 
 from hindsight.core.errors import UserError
 from hindsight.core.events import Event
-from hindsight.services.ingest import DEFAULT_WINDOW, IngestResult, Parsed, ingest_parsed
+from hindsight.services.ingest import (
+    DEFAULT_WINDOW,
+    IngestResult,
+    Parsed,
+    ingest_parsed,
+    lock_names,
+)
 from hindsight.sources import SourceError
 from hindsight.sources.reading import check_events
-from hindsight.store.unit_of_work import UnitOfWork
+from hindsight.store.unit_of_work import UnitOfWork, is_transient
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH = 64
+RETRIES = 4  # tries of a batch PostgreSQL aborted as a deadlock or serialization victim
 
 
 @dataclass(frozen=True)
@@ -151,12 +168,8 @@ class DeliveryWriter:
         self.stats.deliveries += len(batch)
         self.stats.largest = max(self.stats.largest, len(batch))
         deferred = self._deferred()
-        outcomes: list[IngestResult | BaseException] = []
         try:
-            with self._write_uow() as uow:
-                for pending in batch:
-                    outcomes.append(self._one(uow, pending, refresh=not deferred))
-                uow.commit()
+            outcomes = _retrying(lambda: self._transaction(batch, refresh=not deferred))
         except Exception as error:  # the batch as a whole: nothing in it is stored
             if len(batch) == 1:
                 batch[0].future.set_exception(_blame(batch[0], error))
@@ -169,12 +182,22 @@ class DeliveryWriter:
             return
         self._resolve(batch, outcomes, deferred)
 
+    def _transaction(
+        self, batch: list[Pending], *, refresh: bool
+    ) -> list[IngestResult | BaseException]:
+        """Store `batch` in one transaction, each delivery in a savepoint; their outcomes."""
+        outcomes: list[IngestResult | BaseException] = []
+        with self._write_uow() as uow:
+            uow.lock(name for pending in batch for name in lock_names(pending.parsed))
+            for pending in batch:
+                outcomes.append(self._one(uow, pending, refresh=refresh))
+            uow.commit()
+        return outcomes
+
     def _alone(self, pending: Pending, *, refresh: bool) -> None:
         """Store one delivery of a failed batch in a transaction of its own."""
         try:
-            with self._write_uow() as uow:
-                outcome = self._one(uow, pending, refresh=refresh)
-                uow.commit()
+            outcome = _retrying(lambda: self._transaction([pending], refresh=refresh))[0]
         except Exception as error:
             pending.future.set_exception(_blame(pending, error))
             return
@@ -210,6 +233,8 @@ class DeliveryWriter:
                 refresh=refresh,
             )
         except Exception as error:
+            if is_transient(error):
+                raise  # the batch is tried again, whole
             savepoint.rollback()  # if this fails, the whole batch does
             return _blame(pending, error)
         if result.changed:
@@ -217,6 +242,22 @@ class DeliveryWriter:
         else:
             savepoint.rollback()  # as alone: a delivery that changes nothing writes nothing
         return result
+
+
+def _retrying(
+    attempt: Callable[[], list[IngestResult | BaseException]],
+) -> list[IngestResult | BaseException]:
+    """`attempt()`, tried again after a short random pause while PostgreSQL aborts it as a
+    deadlock or serialization victim (nothing of it was committed)."""
+    for n in range(RETRIES):
+        try:
+            return attempt()
+        except Exception as error:
+            if not is_transient(error) or n == RETRIES - 1:
+                raise
+            log.info("delivery batch aborted by the database (%s): trying again", error)
+            time.sleep(random.uniform(0.005, 0.05) * (n + 1))
+    raise AssertionError("unreachable")
 
 
 def _blame(pending: Pending, error: Exception) -> Exception:

@@ -8,7 +8,8 @@ first mark, in a background thread: it reads in a snapshot (no write lock), buil
 timeline, and writes the columns in a short transaction only if they changed. A read brings
 every marked incident up to date first (`flush`), and stopping the app refreshes whatever is
 still marked. Opening recomputes every open incident once, in case a process died between a
-delivery's commit and its refresh.
+delivery's commit and its refresh. On PostgreSQL, where several servers may refresh one
+incident, each refresh holds an advisory lock on it and reads its events after taking it.
 
 The refresher remembers the events it has loaded (`EventCache`): events are only ever added,
 so a refresh loads just the ones stored since the last, and checks the incident's count to
@@ -77,6 +78,10 @@ class EventCache:
         while len(self._loaded) > self.incidents:
             self._loaded.popitem(last=False)
         return [event for _, _, event in loaded.events]
+
+
+def milestone_lock(incident_id: int) -> str:
+    return f"milestones:{incident_id}"
 
 
 def store_milestones(write: UnitOfWork, incident_id: int, events: list[Event]) -> None:
@@ -241,15 +246,32 @@ class MilestoneRefresher:
 
     def _refresh(self, incident_id: int) -> None:
         started = time.perf_counter()
-        with self._read_uow() as read:
-            found = self.cache.candidates(read, incident_id)
+        write = self._write_uow()
+        if write.backend == "postgresql":
+            found = self._refresh_locked(write, incident_id)
+        else:
+            with self._read_uow() as read:
+                found = self.cache.candidates(read, incident_id)
+            if found is not None:
+                store_milestones(write, incident_id, found)
         if found is not None:
-            store_milestones(self._write_uow(), incident_id, found)
             self._settle(incident_id, found)
         took = time.perf_counter() - started
         with self._state:
             self._rest_until = self._clock() + self.spacing * took
             self.refreshed += 1
+
+    def _refresh_locked(self, write: UnitOfWork, incident_id: int) -> list[Event] | None:
+        """Across servers: the incident's refreshes one at a time (an advisory lock), each
+        reading the events in its own write transaction after the lock, so the last to write
+        has seen at least what every earlier one saw (PostgreSQL's readers never block its
+        writers, so no snapshot is needed to keep deliveries flowing)."""
+        with write:
+            write.lock((milestone_lock(incident_id),))
+            found = self.cache.candidates(write, incident_id)
+            if found is not None and write_evidence_figures(write, incident_id, found, utc_now()):
+                write.commit()
+        return found
 
     def _settle(self, incident_id: int, events: Sequence[Event]) -> None:
         detections = [e for e in events if e.kind in DETECTION_KINDS]

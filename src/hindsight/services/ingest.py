@@ -157,6 +157,15 @@ def parse(source: str | Source, payload: bytes, *, name: str = "payload") -> Par
     return Parsed(adapter, payload, name, found, digest(adapter.name, payload), tuple(keys), labels)
 
 
+NEW_INCIDENT = "incident:new"  # held by whoever opens an incident until it commits
+
+
+def lock_names(evidence: Evidence) -> tuple[str, ...]:
+    """What storing `evidence` serialises on across processes: its payload's digest and its
+    correlation keys (see `UnitOfWork.lock`)."""
+    return (f"payload:{evidence.digest}", *(f"key:{k}" for k in evidence.keys))
+
+
 def ingest(
     uow: UnitOfWork,
     source: str | Source,
@@ -224,6 +233,7 @@ def ingest_parsed(
     evidence = _canonical(uow, evidence)
     found, key, keys, name = evidence.detection, evidence.digest, evidence.keys, evidence.name
     source = evidence.source_name
+    uow.lock(lock_names(evidence))  # its twin on another server waits, then finds it stored
     target = find_incident(uow, incident) if incident is not None else None
     seen = uow.payloads.find(key)
     if seen is not None and (target is None or target.id == seen[1]):
@@ -231,6 +241,9 @@ def ingest_parsed(
         return IngestResult(known, found.count, 0, redelivery=True)
     bound = _learn_channels(uow, evidence, actor)
     if target is None:
+        target = correlation.correlate(uow, keys, found, window)
+    if target is None and uow.lock((NEW_INCIDENT,)):
+        # Another process may have opened the incident since: look again, now serialised.
         target = correlation.correlate(uow, keys, found, window)
     created = False
     now = utc_now()

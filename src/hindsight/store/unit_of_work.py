@@ -19,10 +19,12 @@ up to date before a read).
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+import hashlib
+from collections.abc import Callable, Iterable
 from types import TracebackType
 from typing import Protocol, Self
 
+import sqlalchemy as sa
 from sqlalchemy import Connection, Engine, NestedTransaction, RootTransaction
 from sqlalchemy.exc import DBAPIError, OperationalError
 
@@ -130,6 +132,19 @@ class UnitOfWork:
         """A SAVEPOINT inside the open transaction: roll back one part, keep the rest."""
         return self.connection.begin_nested()
 
+    def lock(self, names: Iterable[str]) -> bool:
+        """Serialise this transaction with every other one, in any process, that locks one of
+        `names`, until it ends. PostgreSQL: a transaction-scoped advisory lock per name, taken
+        in one fixed order (by its 64-bit hash) so two lockers of overlapping sets cannot
+        deadlock; re-entrant. SQLite needs none (`BEGIN IMMEDIATE`: one writer at a time):
+        False, nothing was locked."""
+        if self.backend != "postgresql":
+            return False
+        numbers = sorted({advisory_key(name) for name in names})
+        if numbers:  # one round trip: a function scan projects its rows in the array's order
+            self.connection.execute(_ADVISORY_LOCKS, {"keys": numbers})
+        return True
+
     def commit(self) -> None:
         if self._transaction is None:
             raise RuntimeError("nothing to commit: the unit of work is not open")
@@ -169,6 +184,26 @@ class UnitOfWork:
             lock, self._locked = self._locked, None
             if lock is not None:
                 lock.release()
+
+
+_ADVISORY_LOCKS = sa.text(
+    "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS t(k)"
+)
+
+
+def advisory_key(name: str) -> int:
+    """A name as PostgreSQL's signed 64-bit advisory lock key (a collision only serialises two
+    unrelated writers a little more)."""
+    return int.from_bytes(hashlib.sha256(name.encode()).digest()[:8], "big", signed=True)
+
+
+def is_transient(error: BaseException) -> bool:
+    """A failure that trying the same transaction again can cure: PostgreSQL chose it as a
+    deadlock's victim (40P01) or a serialization failure (40001)."""
+    return isinstance(error, DBAPIError) and getattr(error.orig, "sqlstate", None) in {
+        "40P01",
+        "40001",
+    }
 
 
 def _is_read_only(error: BaseException) -> bool:

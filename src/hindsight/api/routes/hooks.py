@@ -7,6 +7,10 @@ the raw bytes, `hindsight.api.signatures`), its pre-steps (Slack's `url_verifica
 GitHub's `ping` and event filter) and how its payload parses. This module only adapts HTTP to
 that: rate limit, body, verdict, metrics, problem documents.
 
+Past `HINDSIGHT_DELIVERY_QUEUE_DEPTH` deliveries in progress (being read, verified, parsed or
+stored) a server answers 503 with Retry-After instead of queueing without bound (the senders
+retry).
+
 200 `stored` means the events are committed; the incident's milestone columns follow within
 about a second (at once for any read: see `AppContext.uow`). A re-delivery (same bytes, or
 events already known) is 200 `duplicate` and stores nothing. `?incident=SLUG` pins a delivery
@@ -60,6 +64,7 @@ _BODY = {
     }
 }
 # What a delivery id from a header may be made of: it becomes part of a stored name.
+SHED_RETRY_AFTER_S = 1  # a delivery shed past capacity: about one group commit later
 _DELIVERY_ID = re.compile(r"[A-Za-z0-9._:@+=-]{1,100}")
 
 
@@ -72,7 +77,29 @@ def _delivery_name(source: str, webhook: Webhook, delivery: Delivery) -> str:
 
 
 async def _receive(request: Request, source: str, webhook: Webhook, incident: str | None) -> Any:
+    """Admit the delivery (before its body is even read: shedding must stay cheap, or an
+    overload spends the process on refusals), then verify and store it."""
     context = get_context(request)
+    if context.deliveries_in_flight >= context.settings.delivery_queue_depth:
+        context.metrics.deliveries.labels(source, "shed").inc()
+        raise Problem(
+            503,
+            f"this server is already taking {context.deliveries_in_flight} deliveries: "
+            "this one was not stored",
+            fix="send it again after Retry-After seconds (Alertmanager and PagerDuty retry "
+            "by themselves), or raise HINDSIGHT_DELIVERY_QUEUE_DEPTH / add servers",
+            headers={"Retry-After": str(SHED_RETRY_AFTER_S)},
+        )
+    context.deliveries_in_flight += 1
+    try:
+        return await _admitted(request, context, source, webhook, incident)
+    finally:
+        context.deliveries_in_flight -= 1
+
+
+async def _admitted(
+    request: Request, context: AppContext, source: str, webhook: Webhook, incident: str | None
+) -> Any:
     metrics = context.metrics
     client = client_address(request)
     body = await request.body()
