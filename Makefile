@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+PORT   ?= 8000
 
 .PHONY: install run test check lint typecheck contracts pytest corpus bench clean axe system-deps
 
@@ -15,9 +16,9 @@ $(STAMP): pyproject.toml
 install: $(STAMP)
 
 run: install
-	@echo "Hindsight with the sample incident: http://127.0.0.1:8000/  (Ctrl-C stops it)"
+	@echo "Hindsight with the sample incident: http://127.0.0.1:$(PORT)/  (Ctrl-C stops it)"
 	HINDSIGHT_AUTH=none \
-		$(BIN)/hindsight serve --host 127.0.0.1 --port 8000 --sample
+		$(BIN)/hindsight serve --host 127.0.0.1 --port $(PORT) --sample
 
 test: install check pytest
 

@@ -21,6 +21,6 @@ if [ "${#missing[@]}" -gt 0 ]; then
   # their own Prometheus and Alertmanager on loopback ports.
   as_root sh -c 'printf "#!/bin/sh\nexit 101\n" > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d'
   as_root apt-get update
-  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y "${missing[@]}"
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}"
   as_root rm -f /usr/sbin/policy-rc.d
 fi

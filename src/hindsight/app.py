@@ -22,6 +22,7 @@ from fastapi.concurrency import run_in_threadpool
 
 from hindsight import __version__
 from hindsight.api.context import AppContext
+from hindsight.api.docs_page import install_docs
 from hindsight.api.logs import server_logger
 from hindsight.api.middleware import ServerMiddleware
 from hindsight.api.problems import install_problem_handlers
@@ -118,7 +119,10 @@ def create_app(
         version=__version__,
         description=DESCRIPTION,
         lifespan=lifespan,
+        docs_url=None,  # served offline by install_docs; ReDoc needs a CDN, so none
+        redoc_url=None,
     )
+    install_docs(app)
     app.state.hindsight = context
     install_problem_handlers(app)
     app.add_middleware(ServerMiddleware, context=context)

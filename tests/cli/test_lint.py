@@ -44,11 +44,35 @@ def test_clean_exits_0(good: Path) -> None:
 def test_errors_exit_1_and_warnings_only_with_fail_on(failing: Path, warned: Path) -> None:
     result = runner.invoke(app, ["lint", str(failing), "--no-config"])
     assert result.exit_code == 1 and "AC002 action-owner-group" in result.output
-    assert runner.invoke(app, ["lint", str(warned), "--no-config"]).exit_code == 0
+    lenient = runner.invoke(app, ["lint", str(warned), "--no-config", "--fail-on", "error"])
+    assert lenient.exit_code == 0
     strict = runner.invoke(app, ["lint", str(warned), "--no-config", "--fail-on", "warning"])
     assert strict.exit_code == 1
     never = runner.invoke(app, ["lint", str(failing), "--no-config", "--fail-on", "never"])
     assert never.exit_code == 0
+
+
+@pytest.mark.parametrize(("status", "code"), [("Draft", 0), ("In review", 1), ("Published", 1)])
+def test_by_default_warnings_fail_once_a_document_is_in_review(
+    tmp_path: Path, status: str, code: int
+) -> None:
+    text = base_text().replace("| Add a CI check", "| Better CI checks")
+    path = tmp_path / "doc.md"
+    path.write_text(_with_status(text, status))
+    result = runner.invoke(app, ["lint", str(path), "--no-config"])
+    assert result.exit_code == code, result.output
+    assert "1 warning" in result.output and "0 errors" in result.output
+    config = tmp_path / "hindsight.toml"
+    config.write_text('[lint]\nfail-on = "error"\n')
+    assert runner.invoke(app, ["lint", str(path)]).exit_code == 0  # the config overrides
+
+
+def _with_status(text: str, status: str) -> str:
+    lines = [
+        f"**Status:** {status}" if line.startswith("**Status:**") else line
+        for line in text.splitlines()
+    ]
+    return "\n".join(lines) + "\n"
 
 
 def test_usage_and_input_errors_exit_2(tmp_path: Path, good: Path) -> None:
@@ -70,7 +94,10 @@ def test_folder_json_and_select(tmp_path: Path, good: Path, failing: Path) -> No
 
 
 def test_config_file_is_found_and_validated(tmp_path: Path, failing: Path) -> None:
-    (tmp_path / "hindsight.toml").write_text('[lint]\nseverity = { AC002 = "warning" }\n')
+    demoted = '[lint]\nseverity = { AC002 = "warning" }\n'
+    (tmp_path / "hindsight.toml").write_text(demoted)
+    assert runner.invoke(app, ["lint", str(failing)]).exit_code == 1  # Published: warnings fail
+    (tmp_path / "hindsight.toml").write_text(demoted + 'fail-on = "error"\n')
     assert runner.invoke(app, ["lint", str(failing)]).exit_code == 0
     (tmp_path / "hindsight.toml").write_text('[lint]\nseverity = { AC002 = "fatal" }\n')
     bad = runner.invoke(app, ["lint", str(failing)])

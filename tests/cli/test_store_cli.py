@@ -47,7 +47,7 @@ def test_incident_ingest_timeline_show_and_export(store: str) -> None:
     assert slug.endswith("-checkout-errors")
     assert slug in run("incident", "list")
     first = run("ingest", "alertmanager", str(EVIDENCE / "alertmanager"), "--incident", slug)
-    assert "01-firing.json: 1 new events" in first
+    assert "01-firing.json: 1 new event," in first
     assert "02-firing-repeat.json: already received: nothing changed" in first
     again = run("ingest", "alertmanager", str(EVIDENCE / "alertmanager"), "--incident", slug)
     assert again.count("already received: nothing changed") == 3

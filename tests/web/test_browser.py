@@ -198,6 +198,7 @@ PAGES = (
     ("export-html", "/incidents/{slug}/export.html"),
     ("meeting", "/incidents/{slug}/postmortem/meeting"),
     ("agenda-html", "/incidents/{slug}/postmortem/agenda.html"),
+    ("insights", "/insights"),
 )
 
 

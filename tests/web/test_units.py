@@ -123,3 +123,31 @@ def test_event_rows_escape_every_value() -> None:
     assert "&lt;script&gt;" in html and 'href="javascript' not in html
     assert 'value="slack:C1:&quot;20&quot;"' in html
     assert "/incidents/a&quot;b/payloads/7?pointer=/0/&quot;x&quot;" in html
+
+
+def test_header_fields_render_as_a_definition_list_and_bare_urls_as_links() -> None:
+    from hindsight.web.markdown import to_html
+
+    html = to_html(
+        "# Postmortem: x\n\n**Status:** Draft\n**Slack link:** https://example.slack.com/a/C1\n"
+        "**Author:** <script>x</script>\n\n## Summary\n\nSee https://grafana.example.com/d/1, "
+        "not `https://code.example` nor javascript:alert(1).\n\n```\nhttps://fenced.example\n```\n"
+    )
+    assert '<dl class="header-fields"><div><dt>Status</dt><dd>Draft</dd></div>' in html
+    assert '<dd><a href="https://example.slack.com/a/C1">' in html
+    assert "<dd>&lt;script&gt;x&lt;/script&gt;</dd>" in html
+    assert '<a href="https://grafana.example.com/d/1">https://grafana.example.com/d/1</a>,' in html
+    assert "<code>https://code.example</code>" in html
+    assert 'href="javascript' not in html and 'href="https://fenced' not in html
+    assert html.index("<dl") < html.index("<h2>Summary")
+
+
+def test_chart_label_rows_never_put_two_overlapping_labels_in_one_row() -> None:
+    from hindsight.web.chart import label_rows
+
+    assert label_rows([(100, "detected 14:36"), (130, "acknowledged 14:39"), (600, "m")]) == [
+        0,
+        1,
+        0,
+    ]
+    assert label_rows([(100, "a"), (400, "b")]) == [0, 0]

@@ -3,8 +3,8 @@
 - Content-Security-Policy: our own scripts, styles and images only, plus whatever carries the
   request's nonce (`scope["state"]["csp_nonce"]`, which templates put on their one inline
   `<style>`); nothing may frame a page (`frame-ancestors 'none'`, and X-Frame-Options DENY
-  for older browsers). The API docs (/docs, /redoc) load FastAPI's viewer from its CDN, so
-  they get a policy of their own that allows it; they show no stored data.
+  for older browsers). The API docs (/docs) serve Swagger UI from the installed package and
+  start it from our own file (`docs_page.py`): 'self' only, no CDN, no inline script.
 - X-Content-Type-Options nosniff, Referrer-Policy same-origin (links out send no referrer).
 - Cache-Control no-store on everything but /static/: every page and API answer may carry
   incident data that a shared cache or the back button must not keep after sign-out.
@@ -17,8 +17,7 @@ import secrets
 from starlette.types import Scope
 
 NONCE_KEY = "csp_nonce"
-DOCS_PATHS = ("/docs", "/redoc")
-_DOCS_CDN = "https://cdn.jsdelivr.net"
+DOCS_PATHS = ("/docs",)
 
 
 def new_nonce(scope: Scope) -> str:
@@ -30,10 +29,10 @@ def new_nonce(scope: Scope) -> str:
 
 def policy(path: str, nonce: str) -> str:
     if path in DOCS_PATHS or path.startswith("/docs/"):
+        # Swagger UI sets element styles from script (allowed); its icons are data: URLs.
         return (
-            f"default-src 'none'; script-src {_DOCS_CDN} 'unsafe-inline'; "
-            f"style-src {_DOCS_CDN} 'unsafe-inline'; img-src 'self' data: https:; "
-            "connect-src 'self'; worker-src blob:; frame-ancestors 'none'; base-uri 'none'"
+            "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'"
         )
     return (
         f"default-src 'none'; script-src 'self' 'nonce-{nonce}'; "

@@ -15,6 +15,7 @@ from hindsight.cli.console import handle_errors
 from hindsight.cli.store_session import session
 from hindsight.core.actions import parse_status
 from hindsight.core.errors import UserError
+from hindsight.core.plural import plural
 from hindsight.services import StoredActionItem, reminders
 from hindsight.services.action_items import (
     ItemFilter,
@@ -171,7 +172,7 @@ def remind(
             return
         with httpx.Client(timeout=s.settings.tracker_timeout_s) as client:
             reminders.post(client, s.settings, found.text)
-    console.err.print(f"posted {len(found.items)} reminders", markup=False)
+    console.err.print(f"posted {plural(len(found.items), 'reminder')}", markup=False)
 
 
 def register(app: typer.Typer) -> None:

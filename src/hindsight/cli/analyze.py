@@ -17,6 +17,7 @@ from hindsight.cli.store_session import session
 from hindsight.core.actions.completion import Completion
 from hindsight.core.analysis import Analysis, IncidentRecord, analyze, record_from_import
 from hindsight.core.errors import UserError
+from hindsight.core.plural import plural
 from hindsight.fileio import atomic_write
 from hindsight.report.roadmap_html import render_html
 from hindsight.report.roadmap_json import render_json
@@ -70,7 +71,7 @@ def analyze_command(
         analysis = dataclasses.replace(analysis, follow_ups=_completion(today_date))
     text = render(analysis)
     console.err.print(
-        f"analysed {len(analysis.records)} incidents {source}",
+        f"analysed {plural(len(analysis.records), 'incident')} {source}",
         markup=False,
     )
     if output is None:

@@ -18,6 +18,7 @@ import typer
 
 from hindsight import __version__
 from hindsight.cli import console
+from hindsight.cli.help_text import readable_metavars
 
 # Command (or group) name → the module under hindsight.cli that registers it; one line each.
 # A test checks this table against what the modules really register.
@@ -113,4 +114,13 @@ def __getattr__(name: str) -> Any:
 
 
 def main() -> None:
-    build_app(modules_for(sys.argv[1:]))(prog_name="hindsight")
+    try:
+        command = typer.main.get_command(build_app(modules_for(sys.argv[1:])))
+        readable_metavars(command)
+        command.main(prog_name="hindsight")
+        sys.stdout.flush()  # a closed pipe shows here, not in the interpreter's exit
+    except BrokenPipeError:
+        try:
+            console.reader_gone()
+        except typer.Exit as done:
+            sys.exit(done.exit_code)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import sys
 import traceback
 from collections.abc import Callable
 from functools import wraps
-from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 
@@ -52,6 +54,14 @@ def set_debug(on: bool) -> None:
     _debug["on"] = on
 
 
+def reader_gone() -> NoReturn:
+    """Exit quietly once stdout's reader has closed the pipe; later flushes go nowhere."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError):
+        os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(EXIT_OK)
+
+
 def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
     """Turn `UserError` into a message and exit 2; anything else into a short bug report."""
 
@@ -61,6 +71,8 @@ def handle_errors(command: Callable[P, R]) -> Callable[P, R]:
             return command(*args, **kwargs)
         except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
             raise
+        except BrokenPipeError:  # the reader went away (`hindsight rules | head`): not an error
+            reader_gone()
         except UserError as error:
             if _debug["on"]:
                 traceback.print_exc()

@@ -48,7 +48,7 @@ def backup(file: Path = typer.Argument(..., help="The archive to write (JSON Lin
             _writable(file, lambda: os.replace(temp, file))
         finally:
             temp.unlink(missing_ok=True)
-    summary = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    summary = ", ".join(f"{name}: {n}" for name, n in counts.items() if n)  # rows by table
     console.out.print(f"wrote {file}: {summary or 'an empty store'}", markup=False)
 
 
@@ -80,7 +80,7 @@ def restore(
     handle = io.TextIOWrapper(raw, encoding="utf-8", errors="surrogateescape", newline="")
     with handle, session() as s:
         counts = restore_store(s.uow, handle, name=str(file), actor=s.settings.user)
-    summary = ", ".join(f"{n} {name}" for name, n in counts.items() if n)
+    summary = ", ".join(f"{name}: {n}" for name, n in counts.items() if n)  # rows by table
     console.out.print(f"restored {summary or 'an empty store'}", markup=False)
 
 

@@ -16,8 +16,9 @@ from hindsight.core.document import parse, render
 from hindsight.core.document.blank import blank_postmortem
 from hindsight.core.document.serialize import to_dict
 from hindsight.core.errors import UserError
+from hindsight.core.plural import plural
 from hindsight.fileio import atomic_write, read_text
-from hindsight.samples import sample_postmortem
+from hindsight.samples import sample_evidence, sample_postmortem
 
 
 def markdown_files(paths: list[Path]) -> list[Path]:
@@ -134,13 +135,45 @@ def show(
 @handle_errors
 def sample(
     output: Path | None = typer.Option(None, "-o", "--output", help="Also write it to this file."),
+    evidence: Path | None = typer.Option(
+        None,
+        "--evidence",
+        metavar="FOLDER",
+        help="Write the sample incident's evidence files into FOLDER instead (one folder per "
+        "source, the Slack export as export.zip), for trying `timeline`, `draft` and `ingest`.",
+    ),
 ) -> None:
-    """Print the postmortem of the built-in sample incident."""
+    """Print the postmortem of the built-in sample incident, or write its evidence files."""
+    if evidence is not None:
+        written = write_sample_evidence(evidence)
+        console.err.print(
+            f"wrote {plural(written, 'evidence file')} under {evidence}/", markup=False
+        )
+        return
     text = render(parse(sample_postmortem()))
     if output is not None:
         atomic_write(output, text)
         console.err.print(f"wrote {output}", markup=False)
     console.out.print(text, markup=False, end="")
+
+
+def write_sample_evidence(folder: Path) -> int:
+    """Write every sample payload under `folder`; refuses to overwrite, writes nothing then."""
+    files = [(folder / name, data) for _source, name, data in sample_evidence()]
+    clashes = [path for path, _ in files if path.exists()]
+    if clashes:
+        raise UserError(
+            f"{plural(len(clashes), 'file')} already there, e.g. {clashes[0]}",
+            where=str(folder),
+            fix="choose an empty or new folder",
+        )
+    for path, data in files:
+        if path.suffix == ".zip":
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        else:
+            atomic_write(path, data.decode("utf-8"))
+    return len(files)
 
 
 def register(app: typer.Typer) -> None:

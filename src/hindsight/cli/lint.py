@@ -11,8 +11,8 @@ import typer
 
 from hindsight.cli import console
 from hindsight.cli.console import handle_errors
-from hindsight.core.checks import LintOptions, Severity, all_rules, get_rule, lint
-from hindsight.core.checks.options import FAIL_ON
+from hindsight.core.checks import LintOptions, all_rules, get_rule, lint
+from hindsight.core.checks.options import FAIL_ON, fail_setting
 from hindsight.core.document import parse
 from hindsight.core.errors import InputError, UserError
 from hindsight.fileio import atomic_write, read_text
@@ -58,7 +58,7 @@ def _merge(
     if fail_on is not None:
         if fail_on not in FAIL_ON:
             raise UserError(f"--fail-on {fail_on!r}", fix=f"use one of: {', '.join(FAIL_ON)}")
-        changes["fail_on"] = None if fail_on == "never" else Severity(fail_on)
+        changes["fail_on"], changes["fail_on_by_status"] = fail_setting(fail_on)
     if min_confidence is not None:
         if not 0 <= min_confidence <= 1:
             raise UserError(f"--min-confidence {min_confidence}", fix="use a number from 0 to 1")
@@ -75,7 +75,9 @@ def lint_command(
     fail_on: str | None = typer.Option(
         None,
         "--fail-on",
-        help="Exit 1 on findings at or above: error (default), warning, info, never.",
+        metavar="LEVEL",
+        help="Exit 1 on findings at or above: status (default: errors for a Draft, warnings "
+        "once In review or Published), error, warning, info, never.",
     ),
     select: list[str] = typer.Option([], "--select", help="Only these rules (code, name, family)."),
     ignore: list[str] = typer.Option([], "--ignore", help="Skip these rules (code, name, family)."),
@@ -103,14 +105,13 @@ def lint_command(
     results: list[FileResult] = []
     failed_inputs = 0
     changed = 0
-    threshold: Severity | None = Severity.ERROR
+    failing = False
     for path in files:
         source = linting.source_for(path, explicit=config, use_config=not no_config)
         if source not in cache:
             base = linting.load_options(source)
             cache[source] = _merge(base, select, ignore, fail_on, min_confidence)
         options = cache[source]
-        threshold = options.fail_on
         try:
             text = read_text(path)
         except InputError as error:
@@ -132,7 +133,9 @@ def lint_command(
             elif diff:
                 continue
         document = parse(text)
-        results.append(FileResult(str(path), lint(document, options), document))
+        result = lint(document, options)
+        failing = failing or result.fails(options.threshold(document.field_value("Status")))
+        results.append(FileResult(str(path), result, document))
     if diff:
         if failed_inputs:
             raise typer.Exit(console.EXIT_ERROR)
@@ -142,7 +145,7 @@ def lint_command(
     sys.stdout.flush()
     if failed_inputs:
         raise typer.Exit(console.EXIT_ERROR)
-    if any(r.result.fails(threshold) for r in results):
+    if failing:
         raise typer.Exit(console.EXIT_FINDINGS)
 
 

@@ -15,6 +15,7 @@ from hindsight.cli.console import handle_errors
 from hindsight.cli.store_session import session
 from hindsight.core.errors import UserError
 from hindsight.core.incident import PostmortemState
+from hindsight.core.plural import plural
 from hindsight.fileio import atomic_write
 from hindsight.services.errors import ConflictError, NotFoundError
 from hindsight.services.exporting import export_all_markdown, export_json, export_markdown
@@ -224,7 +225,9 @@ def _export_all(folder: Path, format: str) -> None:
             continue
         atomic_write(path, markdown)
         written += 1
-    console.err.print(f"{len(documents)} postmortems, {written} written to {folder}", markup=False)
+    console.err.print(
+        f"{plural(len(documents), 'postmortem')}, {written} written to {folder}", markup=False
+    )
 
 
 def register(app: typer.Typer) -> None:

@@ -19,7 +19,8 @@ API, web and CLI show it. Nothing here does I/O.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+import re
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -35,6 +36,29 @@ from hindsight.core.policy import (
     Repeat,
     postmortem_policy,
 )
+
+
+def alarm_name(event: Event) -> str:
+    """What an alert or page is called: "HighErrorRate", "Incident #4821", "Opsgenie alert #312"."""
+    text = " ".join(event.text.split())
+    for marker in (" (", " firing", " triggered", " created", ":"):
+        index = text.find(marker)
+        if index > 0:
+            text = text[:index]
+    return text.strip() or event.kind.value
+
+
+_CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])")
+
+
+def incident_title(alarm: Event, services: Sequence[str]) -> str:
+    """A title a person would give the incident an alarm opened: its service and symptom,
+    "checkout-api: high error rate" for Alertmanager's "HighErrorRate (page) firing: …".
+    An alert named in words ("Incident #4821") keeps its words."""
+    name = alarm_name(alarm)
+    symptom = _CAMEL.sub(" ", name).lower() if re.fullmatch(r"[A-Za-z0-9]+", name) else name
+    service = services[0] if services else (alarm.services[0] if alarm.services else None)
+    return f"{service}: {symptom}" if service else symptom
 
 
 class IncidentStatus(StrEnum):

@@ -12,6 +12,7 @@ from html import escape
 
 from hindsight.core.analysis.analyze import Analysis
 from hindsight.core.analysis.handoffs import parse_handoff
+from hindsight.core.plural import plural
 from hindsight.report.roadmap_md import render_markdown
 
 _STYLE = """
@@ -25,10 +26,10 @@ details{margin-top:2rem} pre{white-space:pre-wrap}
 
 
 def _bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str = "") -> str:
-    """Horizontal bar chart."""
+    """Horizontal bars, each under its full label (a label beside a bar gets cut off)."""
     if not values:
         return f"<p>{escape(title)}: no data.</p>"
-    width, row, left = 640, 22, 230
+    width, row = 640, 36
     top = max(values) or 1.0
     height = row * len(values) + 30
     parts = [
@@ -38,13 +39,52 @@ def _bars(labels: Sequence[str], values: Sequence[float], title: str, unit: str 
     ]
     for index, (label, value) in enumerate(zip(labels, values, strict=True)):
         y = 24 + index * row
-        length = (width - left - 80) * value / top
-        short = label if len(label) <= 34 else label[:33] + "…"
-        parts.append(f'<text x="0" y="{y + 14}">{escape(short)}</text>')
+        length = (width - 80) * value / top
+        short = label if len(label) <= 96 else label[:95] + "…"
+        parts.append(f'<text class="bar-label" x="0" y="{y + 12}">{escape(short)}</text>')
         parts.append(
-            f'<rect x="{left}" y="{y + 3}" width="{length:.1f}" height="{row - 6}" fill="#36c"/>'
+            f'<rect x="0" y="{y + 16}" width="{max(length, 1):.1f}" height="14" fill="#36c"/>'
         )
-        parts.append(f'<text x="{left + length + 4:.1f}" y="{y + 14}">{value:g}{unit}</text>')
+        parts.append(f'<text x="{length + 4:.1f}" y="{y + 28}">{value:g}{unit}</text>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _month_index(month: str) -> int:
+    year, number = month.split("-")[:2]
+    return int(year) * 12 + int(number) - 1
+
+
+def _by_month(months: Sequence[str], values: Sequence[float], title: str) -> str:
+    """Columns placed by calendar month, so a gap of a year looks like one; a month's label is
+    left out where it would overlap the one before (its value stays in the column's title)."""
+    if not values or not any(values):
+        return f"<p>{escape(title)}: no data.</p>"
+    width, height, bottom, label_w = 640, 200, 30, 52
+    first = _month_index(months[0])
+    count = _month_index(months[-1]) - first + 1
+    step = (width - label_w) / max(count, 1)
+    column = max(min(step - 2, 28), 2)
+    top = max(values) or 1.0
+    parts = [
+        f'<svg role="img" aria-label="{escape(title)}" width="{width}" height="{height + 20}" '
+        f'viewBox="0 0 {width} {height + 20}" xmlns="http://www.w3.org/2000/svg">',
+        f'<text x="0" y="14" font-weight="bold">{escape(title)}</text>',
+    ]
+    label_end = -float("inf")
+    for month, value in zip(months, values, strict=True):
+        x = (_month_index(month) - first) * step
+        bar = (height - bottom - 30) * value / top
+        y = height - bottom - bar + 20
+        parts.append(
+            f'<rect x="{x:.1f}" y="{y:.1f}" width="{column:.1f}" height="{bar:.1f}" '
+            f'fill="#36c"><title>{escape(month)}: {value:g}</title></rect>'
+        )
+        if value and column >= 14:
+            parts.append(f'<text x="{x:.1f}" y="{y - 3:.1f}">{value:g}</text>')
+        if x >= label_end + 4:
+            parts.append(f'<text class="month" x="{x:.1f}" y="{height + 5}">{escape(month)}</text>')
+            label_end = x + label_w
     parts.append("</svg>")
     return "".join(parts)
 
@@ -90,7 +130,8 @@ def render_html(analysis: Analysis) -> str:
     span = f"{period[0]} to {period[1]}" if period else "no dates"
     body = [
         "<h1>Reliability roadmap</h1>",
-        f"<p>{len(analysis.records)} incidents, {escape(span)}. Ranked by leverage: the impact "
+        f"<p>{plural(len(analysis.records), 'incident')}, {escape(span)}. "
+        "Ranked by leverage: the impact "
         "of the incidents each pattern explains.</p>",
     ]
     if not analysis.roadmap:
@@ -116,7 +157,7 @@ def render_html(analysis: Analysis) -> str:
     body.append("<h2>Detection</h2>")
     months = analysis.detection.months
     body.append(
-        _columns(
+        _by_month(
             [m.month for m in months],
             [round(m.median_detection or 0.0) for m in months],
             f"Median minutes from cause to detection, by month (trend: {analysis.detection.trend})",

@@ -5,6 +5,7 @@ from __future__ import annotations
 from hindsight.core.actions.completion import Group
 from hindsight.core.analysis.analyze import Analysis
 from hindsight.core.analysis.detection import Distribution
+from hindsight.core.plural import plural
 
 MAX_EVIDENCE = 8
 
@@ -42,7 +43,8 @@ def render_markdown(analysis: Analysis) -> str:
     out = [
         "# Reliability roadmap",
         "",
-        f"{len(analysis.records)} incidents, {span}. Ranked by leverage: the impact of the "
+        f"{plural(len(analysis.records), 'incident')}, {span}. "
+        "Ranked by leverage: the impact of the "
         "incidents each pattern explains (severity × duration).",
         "",
     ]
@@ -54,7 +56,7 @@ def render_markdown(analysis: Analysis) -> str:
             "",
             f"- **Suggested action:** {item.action}",
             f"- **Why:** {item.why}",
-            f"- **Leverage:** {item.leverage:.1f} ({len(item.incidents)} incidents)",
+            f"- **Leverage:** {item.leverage:.1f} ({plural(len(item.incidents), 'incident')})",
         ]
         if item.incidents:
             out.append("- **Evidence:**")
@@ -78,7 +80,7 @@ def _follow_ups(analysis: Analysis) -> list[str]:
     out = [
         "## Follow-up completion",
         "",
-        f"- {o.total} items: {o.done} done, {o.not_doing} not doing, {o.open} open",
+        f"- {plural(o.total, 'item')}: {o.done} done, {o.not_doing} not doing, {o.open} open",
         f"- Done within {_windows(o)}",
     ]
     out += [f"- Type {g.name}: {g.done}/{g.total} done; within {_windows(g)}" for g in c.by_type]
@@ -120,7 +122,7 @@ def _detection(analysis: Analysis) -> list[str]:
         "",
         f"Cause → detection: median {_minutes(d.detection.median)}, "
         f"p90 {_minutes(d.detection.p90)} "
-        f"({d.detection.count} incidents); detection → acknowledgement: median "
+        f"({plural(d.detection.count, 'incident')}); detection → acknowledgement: median "
         f"{_minutes(d.ack.median)}. Trend: {d.trend}. Slow means ≥ {_minutes(d.slow_threshold)}.",
         "",
         "| Group | Incidents | Median detection | p90 detection | Median ack |",
@@ -146,10 +148,11 @@ def _actions(analysis: Analysis) -> list[str]:
     out = [
         "## Action items",
         "",
-        f"- {a.total} items in {a.with_actions} postmortems: {types}",
+        f"- {plural(a.total, 'item')} in {plural(a.with_actions, 'postmortem')}: {types}",
         f"- Postmortems with only 'prevent' actions: {len(a.only_prevent)} "
         f"({_share(a.only_prevent_share)})",
-        f"- Completion: {_share(a.completion_rate)} of {a.known_status} items with a known status",
+        f"- Completion: {_share(a.completion_rate)} of {plural(a.known_status, 'item')} "
+        "with a known status",
         f"- Open items: {len(a.open_ages_days)}, median age "
         f"{'–' if a.median_open_age is None else f'{a.median_open_age:.0f} days'}",
     ]
@@ -190,7 +193,10 @@ def _repeats(analysis: Analysis) -> list[str]:
     out = ["## Has this happened before?", ""]
     if not analysis.repeats:
         return [*out, "No incident repeats an earlier one (same service and factor theme).", ""]
-    out.append(f"{len(analysis.repeats)} incidents repeat an earlier one:")
+    out.append(
+        f"{plural(len(analysis.repeats), 'incident')} "
+        f"{'repeats' if len(analysis.repeats) == 1 else 'repeat'} an earlier one:"
+    )
     out.append("")
     for repeat in analysis.repeats[:15]:
         out.append(

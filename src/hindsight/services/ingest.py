@@ -22,6 +22,8 @@ from typing import Protocol
 
 from hindsight.core.errors import UserError
 from hindsight.core.events import Event
+from hindsight.core.incident import incident_title
+from hindsight.core.plural import plural
 from hindsight.services import correlation
 from hindsight.services.catalog import canonical_events
 from hindsight.services.changes import (
@@ -91,9 +93,9 @@ class IngestResult:
         if self.redelivery:
             return f"already received: nothing changed ({where})"
         if not self.changed:
-            return f"all {self.received} events already stored: nothing changed ({where})"
+            return f"{_all(self.received)} already stored: nothing changed ({where})"
         new = " (new incident)" if self.created_incident else ""
-        return f"{self.added} new events, {self.duplicates} already stored → {where}{new}"
+        return f"{plural(self.added, 'new event')}, {self.duplicates} already stored → {where}{new}"
 
 
 def digest(source: str, payload: bytes) -> str:
@@ -314,14 +316,15 @@ def _new_incident(
     alarm = found.alarm
     if alarm is None:
         raise Unplaced(
-            f"no incident to attach these {found.count} {source} events to: nothing in the "
+            f"no incident to attach {'this' if found.count == 1 else 'these'} "
+            f"{plural(found.count, source + ' event')} to: nothing in the "
             "payload matches a known incident, and it raises no alert or page",
             where=name,
             fix="name the incident: --incident ID (see `hindsight incident list`)",
         )
     return new_incident_in(
         uow,
-        title=alarm.text,
+        title=incident_title(alarm, found.services),
         services=found.services,
         actor=actor,
         now=now,
@@ -381,3 +384,7 @@ def _widen_labels(
         return False
     uow.incidents.update(incident.id, {"alert_labels": list(labels)}, now)
     return True
+
+
+def _all(count: int) -> str:
+    return "the 1 event" if count == 1 else f"all {count} events"

@@ -60,7 +60,7 @@ _POLICY_INPUTS = frozenset(
     }
 )
 _REPEATS_LOOKED_AT = 200  # earlier incidents of one alert identity the flaky rule reads
-_SEARCHED = frozenset({"title", "services"})
+_SEARCHED = frozenset({"title", "services", "alert_names"})
 
 
 _GET_INCIDENT = select(incidents).where(incidents.c.id == bindparam("incident_id"))
@@ -178,7 +178,11 @@ class IncidentRepository:
         """Rewrite the incident's searchable text from its title, services and postmortem."""
         row = self.connection.execute(
             select(
-                incidents.c.title, incidents.c.slug, incidents.c.services, postmortems.c.markdown
+                incidents.c.title,
+                incidents.c.slug,
+                incidents.c.services,
+                postmortems.c.markdown,
+                incidents.c.alert_names,
             )
             .select_from(
                 incidents.outerjoin(postmortems, postmortems.c.incident_id == incidents.c.id)
@@ -187,7 +191,9 @@ class IncidentRepository:
         ).first()
         if row is None:
             return
-        text = incident_search.search_text(row[0], row[1], tuple(row[2]), row[3])
+        # the alert names too: a search for "HighErrorRate" finds the incident it opened
+        names = tuple(row[4] or ())
+        text = incident_search.search_text(row[0], row[1], (*row[2], *names), row[3])
         self.connection.execute(
             update(incidents).where(incidents.c.id == incident_id).values(search_text=text)
         )

@@ -21,7 +21,16 @@ from hindsight.services import UnitOfWork, open_store
 from hindsight.services.auth import authenticate
 from hindsight.services.policy import settings_policy
 from hindsight.settings import Settings
-from hindsight.web import catalog_pages, editor, exports, followups, fragments, pages, signin
+from hindsight.web import (
+    catalog_pages,
+    editor,
+    exports,
+    followups,
+    fragments,
+    insights,
+    pages,
+    signin,
+)
 from hindsight.web.context import (
     SignInFailures,
     TokenCheck,
@@ -64,7 +73,7 @@ def install(
         templates=make_templates(),
         failures=SignInFailures(settings.auth_failure_limit, settings.auth_failure_window_s),
     )
-    for module in (pages, editor, fragments, exports, signin, followups, catalog_pages):
+    for module in (pages, editor, fragments, exports, signin, followups, catalog_pages, insights):
         app.include_router(module.routes())
     app.mount("/static/web", StaticFiles(directory=STATIC), name="web-static")
 

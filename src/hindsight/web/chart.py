@@ -7,7 +7,6 @@ from __future__ import annotations
 import datetime as dt
 from html import escape
 
-from hindsight.core.events import Event
 from hindsight.core.timeline import Timeline
 from hindsight.core.timeline.lanes import Lane, lane_of
 from hindsight.core.timeline.render import format_duration
@@ -27,6 +26,35 @@ MILESTONES = (
 )
 
 
+LABEL_ROW_H = 14
+CHAR_W = 6.6  # an upper bound of the labels' advance per character at their 11px size
+
+
+def label_span(x: float, text: str) -> tuple[float, float, str]:
+    """Where a label at `x` runs (left, right) and its text-anchor: it starts at its line, or
+    ends there when starting would run past the chart's right edge."""
+    width = len(text) * CHAR_W
+    if x + width > WIDTH - 2:
+        return x - width - 2, x + 2, "end"
+    return x - 2, x + width + 2, "start"
+
+
+def label_rows(placed: list[tuple[float, str]]) -> list[int]:
+    """A row for each (x, text) label so that no two in one row overlap: each goes into the
+    first row whose last label ends before it starts (labels are given left to right)."""
+    ends: list[float] = []
+    rows: list[int] = []
+    for x, text in placed:
+        left, right, _ = label_span(x, text)
+        row = next((i for i, end in enumerate(ends) if end < left), len(ends))
+        if row == len(ends):
+            ends.append(right)
+        else:
+            ends[row] = right
+        rows.append(row)
+    return rows
+
+
 def _x(at: dt.datetime, start: dt.datetime, span: float) -> float:
     return LEFT + (at - start).total_seconds() / span * (WIDTH - LEFT - RIGHT)
 
@@ -40,8 +68,15 @@ def timeline_svg(timeline: Timeline, *, title: str = "Timeline of the evidence")
     cause = milestones.suspected_cause.event if milestones.suspected_cause else None
     start, end = events[0].at, events[-1].at
     span = max((end - start).total_seconds(), 60.0)
-    height = TOP + LANE_H * len(sources) + AXIS_H
     bottom = TOP + LANE_H * len(sources)
+    marks = [
+        (name, found, _x(found.at, start, span))
+        for name, attr in MILESTONES
+        if (found := getattr(milestones, attr)) is not None
+    ]
+    texts = [f"{name} {found.at:%H:%M}" for name, found, _ in marks]
+    rows = label_rows([(x, text) for (_, _, x), text in zip(marks, texts, strict=True)])
+    height = bottom + AXIS_H + (max(rows) + 1) * LABEL_ROW_H if rows else bottom + AXIS_H
     out = [
         f'<svg class="chart" viewBox="0 0 {WIDTH} {height}" role="img" '
         f'aria-labelledby="chart-title chart-desc" xmlns="http://www.w3.org/2000/svg">',
@@ -70,14 +105,17 @@ def timeline_svg(timeline: Timeline, *, title: str = "Timeline of the evidence")
             f'<line class="lane-line" x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" '
             f'y2="{y:.1f}"/>'
         )
-    for name, attr in MILESTONES:
-        found: Event | None = getattr(milestones, attr)
-        if found is not None:
-            x = _x(found.at, start, span)
-            out.append(
-                f'<line class="milestone" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 4}" '
-                f'y2="{bottom}"><title>{name} {found.at:%H:%M:%S}</title></line>'
-            )
+    # Each milestone's line runs down through the axis to its label, below the time ticks.
+    for (name, found, x), text, row in zip(marks, texts, rows, strict=True):
+        label_y = bottom + AXIS_H + row * LABEL_ROW_H
+        left, right, anchor = label_span(x, text)
+        text_x = left + 2 if anchor == "start" else right - 2
+        out.append(
+            f'<line class="milestone" x1="{x:.1f}" x2="{x:.1f}" y1="{TOP - 4}" '
+            f'y2="{label_y - 10}"><title>{name} {found.at:%H:%M:%S}</title></line>'
+            f'<text class="milestone-label" x="{text_x:.1f}" y="{label_y}" '
+            f'text-anchor="{anchor}">{escape(text)}</text>'
+        )
     lane_y = {s: TOP + i * LANE_H + LANE_H / 2 for i, s in enumerate(sources)}
     for event in events:
         x = _x(event.at, start, span)

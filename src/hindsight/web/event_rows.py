@@ -47,7 +47,7 @@ def event_rows(rows: Iterable[EventRow], slug: str, *, can_edit: bool) -> Markup
             action, label = ("demote", "Remove") if row.promoted else ("promote", "Add")
             out.append(
                 f'<td><button type="submit" form="move" name="key" value="{escape(e.key)}" '
-                f'formaction="{base}/timeline/{action}" class="small">{label}</button></td>'
+                f'formaction="{base}/timeline/{action}" class="small quiet">{label}</button></td>'
             )
         out.append("</tr>\n")
     return Markup("".join(out))

@@ -1,5 +1,5 @@
-"""The incident pages: the list, one incident with its evidence, a raw payload; adding a
-manual event and promoting or demoting an event into the postmortem's timeline."""
+"""The incident pages: the list, one incident with its evidence, a raw payload; renaming it,
+adding a manual event and promoting or demoting an event into the postmortem's timeline."""
 
 from __future__ import annotations
 
@@ -18,7 +18,7 @@ from hindsight.core.events import EventKind
 from hindsight.core.incident import INCIDENT_STATUSES
 from hindsight.services.action_items import earlier_open_follow_ups
 from hindsight.services.errors import NotFoundError
-from hindsight.services.incidents import SORTS, get_incident
+from hindsight.services.incidents import SORTS, get_incident, update_incident
 from hindsight.services.ingest import ingest
 from hindsight.services.postmortems import get_postmortem, start_postmortem, update_postmortem
 from hindsight.services.timelines import incident_timeline
@@ -138,6 +138,17 @@ def routes() -> APIRouter:
             actor=who.name,
         )
         return RedirectResponse(f"/incidents/{slug}#events", status_code=303)
+
+    @router.post("/incidents/{slug}/title")
+    def rename(
+        request: Request,
+        slug: str,
+        title: Annotated[str, Form()],
+        csrf: Annotated[str, Form()] = "",
+    ) -> Response:
+        who = writer(request, csrf)
+        update_incident(web(request).uow(), slug, actor=who.name, title=title)
+        return RedirectResponse(f"/incidents/{slug}", status_code=303)
 
     @router.post("/incidents/{slug}/timeline/{action}")
     def move_event(

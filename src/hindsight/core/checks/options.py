@@ -18,7 +18,11 @@ from hindsight.core.checks.rule import OptionValue, Rule, RuleOptions
 from hindsight.core.checks.vocab import KINDS, Term
 from hindsight.core.errors import ConfigError
 
-FAIL_ON = ("error", "warning", "info", "never")
+FAIL_ON = ("status", "error", "warning", "info", "never")
+# `fail-on = "status"` (the default): how strict depends on how far the document has come. A
+# draft fails on errors only (it is meant to be incomplete); once it is up for review or
+# published, warnings fail too, since that is when readers rely on it.
+STRICT_STATUSES = ("In review", "Published")
 KEYS = ("select", "ignore", "severity", "rules", "vocabulary", "min-confidence", "fail-on")
 
 
@@ -32,6 +36,13 @@ class LintOptions:
     disabled_terms: tuple[str, ...] = ()
     min_confidence: float = 0.0
     fail_on: Severity | None = Severity.ERROR  # None: never fail on findings
+    fail_on_by_status: bool = True  # "status": `fail_on` for drafts, warnings once in review
+
+    def threshold(self, status: str | None) -> Severity | None:
+        """The severity at which a document with this Status fails."""
+        if self.fail_on_by_status and status in STRICT_STATUSES:
+            return Severity.WARNING
+        return self.fail_on
 
     def __post_init__(self) -> None:
         for selector in (*self.select, *self.ignore):
@@ -184,7 +195,7 @@ def build_options(
         raise _fail(source, f"{prefix}.min-confidence", confidence, "a number from 0 to 1")
     if not 0 <= confidence <= 1:
         raise _fail(source, f"{prefix}.min-confidence", confidence, "a number from 0 to 1")
-    fail_on = data.get("fail-on", "error")
+    fail_on = data.get("fail-on", "status")
     if fail_on not in FAIL_ON:
         raise _fail(source, f"{prefix}.fail-on", fail_on, ", ".join(FAIL_ON))
     return LintOptions(
@@ -195,5 +206,12 @@ def build_options(
         extra,
         disabled,
         float(confidence),
-        None if fail_on == "never" else Severity(fail_on),
+        *fail_setting(fail_on),
     )
+
+
+def fail_setting(value: str) -> tuple[Severity | None, bool]:
+    """`fail_on` and `fail_on_by_status` for a `fail-on` value (one of FAIL_ON)."""
+    if value == "status":
+        return Severity.ERROR, True
+    return (None if value == "never" else Severity(value)), False

@@ -11,6 +11,7 @@ import math
 import re
 
 from hindsight.core.events import Event, EventKind
+from hindsight.core.incident import alarm_name
 
 # Phrases the summary checks read as a cause or an action item: evidence text carrying one is
 # never quoted into the summary (it would smuggle a cause in).
@@ -78,14 +79,7 @@ def clause(text: str) -> str:
     return text.rstrip(" .;:!?")
 
 
-def alert_name(event: Event) -> str:
-    """What an alert or page is called: "HighErrorRate", "Incident #4821", "Opsgenie alert #312"."""
-    text = " ".join(event.text.split())
-    for marker in (" (", " firing", " triggered", " created", ":"):
-        index = text.find(marker)
-        if index > 0:
-            text = text[:index]
-    return text.strip() or event.kind.value
+alert_name = alarm_name  # one home: core.incident
 
 
 def reporter(event: Event | None) -> str | None:
