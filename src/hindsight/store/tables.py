@@ -431,3 +431,15 @@ TABLES: tuple[Table, ...] = (
     catalog_services,
     catalog_names,
 )
+
+# What a chat tool's ids are called (a Slack user or channel id → its name), learned from
+# exports and live events (services/chat_names.py); shown in place of the ids at read time.
+chat_names = Table(
+    "chat_names",
+    metadata,
+    Column("source", String(40), primary_key=True),
+    Column("ident", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
