@@ -24,6 +24,10 @@ def test_incident_page_title_breadcrumb_rename_and_quiet_buttons(
     crumb = page.locator("nav.crumbs [aria-current=page]")
     expect(crumb).to_have_text(SAMPLE_TITLE)
     assert live.store.slug not in crumb.inner_text()
+    # Slack rows name their people and channel (the live messages carry only ids).
+    table = page.locator("table.events").inner_text()
+    assert "Priya Raman in #inc-2026-03-14-checkout" in table
+    assert not re.search(r"\b(U01PRIYA|U02TOMAS|C07INC0314)\b", table), table
     # The evidence table's row buttons are quiet: no solid accent fill.
     buttons = page.locator("table.events button")
     assert buttons.count() > 10

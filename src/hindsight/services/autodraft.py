@@ -16,6 +16,7 @@ from hindsight.core.drafting import draft
 from hindsight.core.incident import IncidentStatus
 from hindsight.core.policy_lightweight import lightweight
 from hindsight.core.timeline import build_timeline
+from hindsight.services.chat_names import with_chat_names
 from hindsight.services.outbox import queue_event
 from hindsight.services.postmortems import new_postmortem_in
 from hindsight.store.unit_of_work import UnitOfWork
@@ -50,7 +51,7 @@ def draft_if_owed(uow: UnitOfWork, incident_id: int, now: dt.datetime) -> bool:
         return False
     if uow.postmortems.for_incident(incident_id) is not None:
         return False
-    events = list(uow.events.for_incident(incident_id))
+    events = with_chat_names(uow, list(uow.events.for_incident(incident_id)))
     drafted = draft(build_timeline(events)).document
     if incident.policy.decision == "lightweight":
         drafted = lightweight(drafted, events)

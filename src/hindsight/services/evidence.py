@@ -13,6 +13,7 @@ from hindsight.core.drafting import ServiceMetrics
 from hindsight.core.errors import UserError
 from hindsight.core.events import Event
 from hindsight.fileio import read_bytes
+from hindsight.services.chat_names import FileNames
 from hindsight.sources import (
     MAX_PAYLOAD_BYTES,
     SOURCES,
@@ -88,24 +89,31 @@ def parse_payloads(
     """The events of every payload: from the named tool, else detected from each payload."""
     chosen = get_source(source) if source else None
     events: list[Event] = []
+    names = FileNames()
     for name, data in payloads:
         adapter = chosen or detect_source(name, data)
         if mapping is not None and adapter.name == "generic":
             adapter = GenericSource(mapping)
         events.extend(adapter.parse(name, data))
-    return events
+        if adapter.name == "slack":
+            names.read(name, data)
+    return names.apply(events)
 
 
 def read_evidence(paths: list[Path]) -> tuple[list[Event], list[ServiceMetrics]]:
     """Events and metrics files (Prometheus query results) under `paths`."""
     events: list[Event] = []
     metrics: list[ServiceMetrics] = []
+    names = FileNames()
     for name, data in read_payloads(paths):
         if is_metrics_file(data):
             metrics.append(parse_metrics_file(name, data))
         else:
-            events.extend(detect_source(name, data).parse(name, data))
-    return events, metrics
+            adapter = detect_source(name, data)
+            events.extend(adapter.parse(name, data))
+            if adapter.name == "slack":
+                names.read(name, data)
+    return names.apply(events), metrics
 
 
 def _read(path: Path) -> bytes:

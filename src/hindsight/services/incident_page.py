@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from hindsight.core.timeline import Timeline, build_timeline
+from hindsight.services.chat_names import with_chat_names
 from hindsight.services.incidents import find_incident
 from hindsight.store.records import Incident, Postmortem
 from hindsight.store.unit_of_work import UnitOfWork
@@ -23,7 +24,7 @@ class IncidentSnapshot:
 def incident_snapshot(uow: UnitOfWork, ref: int | str) -> IncidentSnapshot:
     with uow:
         incident = find_incident(uow, ref)
-        events = list(uow.events.for_incident(incident.id))
+        events = with_chat_names(uow, list(uow.events.for_incident(incident.id)))
         postmortem = uow.postmortems.for_incident(incident.id)
         names = uow.payloads.names(incident.id)
     return IncidentSnapshot(incident, build_timeline(events), postmortem, names)

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from typing import Protocol
 
 from hindsight.core.errors import UserError
-from hindsight.core.events import Event
+from hindsight.core.events import Event, EventKind
 from hindsight.core.incident import incident_title
 from hindsight.core.plural import plural
 from hindsight.services import correlation
@@ -35,6 +35,7 @@ from hindsight.services.changes import (
     record_change_in,
 )
 from hindsight.services.channels import learn_channel_names
+from hindsight.services.chat_names import learn_chat_names, told_names
 from hindsight.services.correlation import Detection
 from hindsight.services.incidents import find_incident, new_incident_in
 from hindsight.services.timelines import refresh_milestones
@@ -59,6 +60,7 @@ class IngestResult:
     redelivery: bool = False  # the identical payload had been received before
     changes: tuple[RecordedChange, ...] = ()  # a change-only payload, kept in the change log
     channels_bound: int = 0  # chat channels the payload's names bound to their incidents
+    names_learned: int = 0  # chat user and channel names the payload told (new or changed)
 
     @property
     def incident(self) -> Incident:
@@ -81,6 +83,7 @@ class IngestResult:
             self.added > 0
             or self.created_incident
             or self.channels_bound > 0
+            or self.names_learned > 0
             or any(c.new for c in self.changes)
         )
 
@@ -88,6 +91,8 @@ class IngestResult:
         if self.changes or self.placed is None:
             bound = f"{self.channels_bound} channel(s) bound to their incident"
             said = [c.describe() for c in self.changes] + ([bound] if self.channels_bound else [])
+            if self.names_learned:
+                said.append(f"{plural(self.names_learned, 'chat name')} learned")
             return "; ".join(said) or "no change to keep"
         where = f"incident {self.incident.slug}"
         if self.redelivery:
@@ -233,15 +238,34 @@ def ingest_parsed(
     `changed`, and rolls back otherwise (the payload row may have been written). Services are
     mapped through the catalog first, so every tool's name for a service correlates."""
     evidence = _canonical(uow, evidence)
-    found, key, keys, name = evidence.detection, evidence.digest, evidence.keys, evidence.name
-    source = evidence.source_name
+    found, source = evidence.detection, evidence.source_name
     uow.lock(lock_names(evidence))  # its twin on another server waits, then finds it stored
     target = find_incident(uow, incident) if incident is not None else None
-    seen = uow.payloads.find(key)
+    seen = uow.payloads.find(evidence.digest)
     if seen is not None and (target is None or target.id == seen[1]):
         known = target or find_incident(uow, seen[1])
         return IngestResult(known, found.count, 0, redelivery=True)
     bound = _learn_channels(uow, evidence, actor)
+    names = told_names(source, evidence.name, evidence.payload)
+    learned = learn_chat_names(uow, source, names)
+    result = _place(uow, evidence, target, seen, bound, actor, window, refresh, lookback, names)
+    return dataclasses.replace(result, names_learned=learned) if learned else result
+
+
+def _place(
+    uow: UnitOfWork,
+    evidence: Evidence,
+    target: Incident | None,
+    seen: tuple[int, int] | None,
+    bound: int,
+    actor: str,
+    window: dt.timedelta,
+    refresh: bool,
+    lookback: dt.timedelta,
+    names: dict[str, str],
+) -> IngestResult:
+    found, key, keys, name = evidence.detection, evidence.digest, evidence.keys, evidence.name
+    source = evidence.source_name
     if target is None:
         target = correlation.correlate(uow, keys, found, window)
     if target is None and uow.lock((NEW_INCIDENT,)):
@@ -251,6 +275,8 @@ def ingest_parsed(
     now = utc_now()
     if target is None and bound and found.alarm is None:
         return IngestResult(None, found.count, 0, channels_bound=bound)  # a channel's name
+    if target is None and names and found.alarm is None and not _has_messages(evidence):
+        return IngestResult(None, found.count, 0)  # a member's profile, a channel renamed
     if target is None and isinstance(evidence, Parsed) and is_change_only(evidence.events):
         return _record_changes(uow, evidence, actor, lookback, now)
     if target is None:
@@ -294,6 +320,11 @@ def ingest_parsed(
     )
     stored = find_incident(uow, target.id) if refresh or widened else target
     return IngestResult(stored, found.count, added, created_incident=created)
+
+
+def _has_messages(evidence: Evidence) -> bool:
+    events = evidence.events if isinstance(evidence, Parsed) else ()
+    return not isinstance(evidence, Parsed) or any(e.kind is EventKind.CHAT_MESSAGE for e in events)
 
 
 def _learn_channels(uow: UnitOfWork, evidence: Evidence, actor: str) -> int:

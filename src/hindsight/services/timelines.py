@@ -23,6 +23,7 @@ from hindsight.core.timeline import Timeline, build_timeline
 from hindsight.core.timeline.build import timeline_events
 from hindsight.core.timeline.milestones import find_milestones
 from hindsight.services.autodraft import on_status_change
+from hindsight.services.chat_names import with_chat_names
 from hindsight.services.incidents import find_incident
 from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork
@@ -39,7 +40,7 @@ def incident_timeline(uow: UnitOfWork, ref: int | str) -> IncidentTimeline:
     its milestones and durations."""
     with uow:
         incident = find_incident(uow, ref)
-        found = list(uow.events.for_incident(incident.id))
+        found = with_chat_names(uow, list(uow.events.for_incident(incident.id)))
     return IncidentTimeline(incident, build_timeline(found))
 
 

@@ -9,6 +9,7 @@ join/leave and other housekeeping subtypes are dropped.
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import re
 import zipfile
@@ -136,6 +137,41 @@ class _Users:
         return Actor(str(name), is_bot=is_bot) if name and not str(name).isspace() else None
 
 
+# A user (U…, W… on Enterprise Grid), bot (B…) or channel (C…, G…) id, as Slack writes them.
+_ID = re.compile(r"[UWBCG][A-Z0-9]{6,20}")
+_NAMED = re.compile(r"(?<![\w])([@#]?)([UWBCG][A-Z0-9]{6,20})(?![\w])")
+
+
+def name_ids(event: Event, names: Mapping[str, str]) -> Event:
+    """The event with the user and channel ids it shows (its author, its channel, its
+    mentions) in the names `names` knows; ids it does not know stay as they are. A live
+    message carries only ids; the names come from an export or other live events."""
+    if event.source != "slack" or not names:
+        return event
+
+    def named(match: re.Match[str]) -> str:
+        found = names.get(match.group(2))
+        return match.group(0) if found is None else match.group(1) + found
+
+    shown = _NAMED.sub(named, event.text)
+    actor = event.actor
+    if actor is not None and actor.name in names:
+        actor = Actor(names[actor.name], is_bot=actor.is_bot)
+    if shown == event.text and actor is event.actor:
+        return event
+    return dataclasses.replace(event, text=shown, actor=actor)
+
+
+def shown_ids(event: Event) -> set[str]:
+    """The Slack ids `event` shows, which `name_ids` could name."""
+    if event.source != "slack":
+        return set()
+    found = {m.group(2) for m in _NAMED.finditer(event.text)}
+    if event.actor is not None and _ID.fullmatch(event.actor.name):
+        found.add(event.actor.name)
+    return found
+
+
 def _profile_name(profile: Any) -> str | None:
     if not isinstance(profile, dict):
         return None
@@ -226,6 +262,34 @@ class SlackSource:
         return {
             text(channel, "id", name, "event.channel"): text(channel, "name", name, "event.channel")
         }
+
+    def chat_names(self, name: str, data: bytes) -> dict[str, str]:
+        """User and channel id → the name people know it by, as the payload tells them: an
+        export's users.json and channels.json; a live channel created or renamed, a member who
+        joined or changed their profile, a message that carries its author's profile."""
+        if data[:4] == b"PK\x03\x04":
+            files = _unzip(name, data)
+            prefix = _export_root(name, files)
+            users = _read_users(name, files, prefix)
+            channels = _read_channels(name, files, prefix, users)
+            return users.names | {channel_id: f for f, (channel_id, _) in channels.items()}
+        body = obj(load_json(name, data), name, "")
+        event = body.get("event")
+        if body.get("type") != "event_callback" or not isinstance(event, dict):
+            return {}
+        found = self.channel_names(name, data)
+        member = event.get("user")
+        if event.get("type") in ("user_change", "team_join") and isinstance(member, dict):
+            member_id, shown = member.get("id"), _profile_name(member.get("profile"))
+            shown = shown or member.get("real_name") or member.get("name")
+            if isinstance(member_id, str) and isinstance(shown, str) and shown.strip():
+                found[member_id] = shown
+        message = event.get("message") if event.get("subtype") == "message_changed" else event
+        if isinstance(message, dict) and isinstance(message.get("user"), str):
+            shown = _profile_name(message.get("user_profile"))
+            if shown and shown.strip():
+                found[message["user"]] = shown
+        return {k: v[:200] for k, v in found.items() if _ID.fullmatch(k)}
 
     def detect(self, name: str, data: bytes) -> bool:
         if data[:4] == b"PK\x03\x04":

@@ -414,6 +414,18 @@ outgoing_deliveries = Table(
     Column("updated_at", UTCDateTime, nullable=False),
 )
 
+# What a chat tool's ids are called (a Slack user or channel id → its name), learned from
+# exports and live events (services/chat_names.py); shown in place of the ids at read time.
+chat_names = Table(
+    "chat_names",
+    metadata,
+    Column("source", String(40), primary_key=True),
+    Column("ident", String(64), primary_key=True),
+    Column("kind", String(16), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)
+
 # Dump order for backups (parents before children).
 TABLES: tuple[Table, ...] = (
     incidents,
@@ -430,16 +442,5 @@ TABLES: tuple[Table, ...] = (
     change_incidents,
     catalog_services,
     catalog_names,
-)
-
-# What a chat tool's ids are called (a Slack user or channel id → its name), learned from
-# exports and live events (services/chat_names.py); shown in place of the ids at read time.
-chat_names = Table(
-    "chat_names",
-    metadata,
-    Column("source", String(40), primary_key=True),
-    Column("ident", String(64), primary_key=True),
-    Column("kind", String(16), nullable=False),
-    Column("name", String(200), nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
+    chat_names,
 )

@@ -33,6 +33,7 @@ from hindsight.core.policy import DEFAULT_POLICY, Policy
 from hindsight.store.action_item_repository import ActionItemRepository
 from hindsight.store.catalog import CatalogRepository
 from hindsight.store.changes import ChangeRepository
+from hindsight.store.chat_names import ChatNameRepository
 from hindsight.store.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, WriterLock, writer_lock
 from hindsight.store.event_repository import EventRepository
 from hindsight.store.outgoing import OutgoingRepository
@@ -64,6 +65,7 @@ class UnitOfWork:
     changes: ChangeRepository
     catalog: CatalogRepository
     outgoing: OutgoingRepository
+    chat_names: ChatNameRepository
 
     def __init__(
         self,
@@ -126,6 +128,7 @@ class UnitOfWork:
         self.changes = ChangeRepository(connection)
         self.catalog = CatalogRepository(connection)
         self.outgoing = OutgoingRepository(connection)
+        self.chat_names = ChatNameRepository(connection)
         return self
 
     def savepoint(self) -> Savepoint:
