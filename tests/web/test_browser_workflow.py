@@ -62,7 +62,7 @@ def test_a_reviewer_approves_and_publishes_and_the_warning_shows(
 
     b, reviewer = signed_in(chromium, live, reviewer_token)
     reviewer.goto(editor)
-    expect(reviewer.get_by_label("Reviewer")).to_have_value("Jonas Weber")
+    expect(reviewer.get_by_label("Reviewer", exact=True)).to_have_value("Jonas Weber")
     reviewer.get_by_role("button", name="Approve").click()
     expect(reviewer.locator("#approved-by")).to_have_text("Jonas Weber")
     reviewer.get_by_role("button", name="Publish").click()

@@ -132,3 +132,37 @@ def test_draft_from_evidence_says_it_keeps_edited_text(chromium: Browser, live: 
     button = page.get_by_role("button", name="Draft from evidence")
     expect(button).to_have_accessible_description(re.compile("nobody has edited"))
     context.close()
+
+
+def test_form_rows_write_the_markdown_and_follow_it(chromium: Browser, live: Live) -> None:
+    context, page = session(chromium, live, "editor")
+    page.goto(f"{live.base}/incidents/{live.store.slug}/postmortem")
+    area = page.locator("#markdown")
+    expect(page.locator("nav.crumbs")).not_to_contain_text(live.store.slug)
+    # A header field row rewrites its line in the Markdown; the checks follow.
+    page.get_by_label("Author", exact=True).fill("Mei Lin")
+    expect(area).to_have_value(re.compile(r"\*\*Author:\*\* Mei Lin\n"))
+    # A new action-item row lands in the table.
+    rows = page.locator("#action-rows tbody tr")
+    before = rows.count()
+    page.get_by_role("button", name="Add a row").click()
+    expect(rows).to_have_count(before + 1)
+    page.get_by_label(f"Owner, row {before + 1}", exact=True).fill("Ana Silva")
+    page.get_by_label(f"Action, row {before + 1}", exact=True).fill("Alert when the pool saturates")
+    page.get_by_label(f"Type, row {before + 1}", exact=True).fill("detect")
+    expect(area).to_have_value(
+        re.compile(r"\| Ana Silva +\| Alert when the pool saturates +\| detect +\|")
+    )
+    # Removing the row takes it out of the Markdown again.
+    page.get_by_role("button", name=f"Remove row {before + 1}").click()
+    expect(area).not_to_have_value(re.compile("Alert when the pool saturates"))
+    # Typing in the Markdown redraws the rows.
+    text = area.input_value().replace("**Author:** Mei Lin", "**Author:** Tomás Ortega")
+    area.fill(text)
+    expect(page.get_by_label("Author", exact=True)).to_have_value("Tomás Ortega")
+    shot(page, "first-hour-editor-rows")
+    page.get_by_role("button", name="Save").click()
+    expect(page.locator("p.notice")).to_contain_text("Saved version")
+    saved = page.locator("#markdown").input_value()
+    assert "**Author:** Tomás Ortega" in saved and "Alert when the pool saturates" not in saved
+    context.close()

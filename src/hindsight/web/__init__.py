@@ -30,6 +30,7 @@ from hindsight.web import (
     insights,
     pages,
     signin,
+    structure,
 )
 from hindsight.web.context import (
     SignInFailures,
@@ -73,7 +74,17 @@ def install(
         templates=make_templates(),
         failures=SignInFailures(settings.auth_failure_limit, settings.auth_failure_window_s),
     )
-    for module in (pages, editor, fragments, exports, signin, followups, catalog_pages, insights):
+    for module in (
+        pages,
+        editor,
+        fragments,
+        structure,
+        exports,
+        signin,
+        followups,
+        catalog_pages,
+        insights,
+    ):
         app.include_router(module.routes())
     app.mount("/static/web", StaticFiles(directory=STATIC), name="web-static")
 

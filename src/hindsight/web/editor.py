@@ -32,6 +32,7 @@ from hindsight.web.findings import check
 from hindsight.web.incident_view import anchor
 from hindsight.web.markdown import to_html
 from hindsight.web.routing import make_router
+from hindsight.web.structure import apply_form, structure
 from hindsight.web.workflow import gate_for
 from hindsight.web.workflow import routes as workflow_routes
 
@@ -97,6 +98,7 @@ def _editor(
             "checked": check(markdown, settings_options(web(request).settings.lint_config)),
             "preview": to_html(markdown),
             "provenance": provenance(markdown),
+            "structure": structure(markdown),
             "conflict": conflict,
             "saved": saved,
             "gate": gate_for(request, incident.slug) if postmortem else None,
@@ -141,10 +143,41 @@ def routes() -> APIRouter:
         markdown: Annotated[str, Form()],
         version: Annotated[int, Form()],
         csrf: Annotated[str, Form()] = "",
+        h_label: Annotated[list[str] | None, Form()] = None,
+        h_value: Annotated[list[str] | None, Form()] = None,
+        h_orig: Annotated[list[str] | None, Form()] = None,
+        a_owner: Annotated[list[str] | None, Form()] = None,
+        a_action: Annotated[list[str] | None, Form()] = None,
+        a_type: Annotated[list[str] | None, Form()] = None,
+        a_due: Annotated[list[str] | None, Form()] = None,
+        a_tracking: Annotated[list[str] | None, Form()] = None,
+        a_row: Annotated[list[str] | None, Form()] = None,
+        a_orig: Annotated[str, Form()] = "",
     ) -> Response:
         who = writer(request, csrf)
         uow = web(request).uow
-        text = _normal(markdown)
+        columns = (a_owner or [], a_action or [], a_type or [], a_due or [], a_tracking or [])
+        rows = [
+            {
+                "owner": owner,
+                "action": action,
+                "type": kind,
+                "due": due,
+                "tracking": tracking,
+                "row": int(row) if row.isdigit() else None,
+            }
+            for owner, action, kind, due, tracking, row in zip(
+                *columns, a_row or [""] * len(columns[0]), strict=False
+            )
+        ]
+        text = apply_form(
+            _normal(markdown),
+            h_label or [],
+            [_normal(v) for v in h_value or []],
+            h_orig or [],
+            rows,
+            a_orig,
+        )
         try:
             if version == 0:
                 saved = start_postmortem(uow(), slug, author=who.name, markdown=text)
