@@ -113,6 +113,13 @@ class Settings(BaseSettings):
         description="Webhook deliveries a server process takes at once (read, parse, store); "
         "past it further ones get 503 with Retry-After (the senders retry) instead of waiting.",
     )
+    page_renders: int = Field(
+        default=1,
+        ge=1,
+        le=64,
+        description="Incident pages a server process renders at once; more viewers wait their "
+        "turn, so a crowd opening a large incident cannot starve webhook deliveries of CPU.",
+    )
     auth_failure_limit: int = Field(
         default=20,
         ge=1,

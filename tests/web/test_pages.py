@@ -3,6 +3,7 @@ optimistic concurrency, live checks, filters, exports, hostile evidence escaped.
 
 from __future__ import annotations
 
+import html
 import re
 from collections import deque
 from urllib.parse import urljoin, urlsplit
@@ -371,3 +372,23 @@ def test_signed_in_pages_are_not_cached_and_cannot_be_framed(
     assert f'<style nonce="{nonce}">' in page.text  # the export's own style is allowed
     static = client.get("/static/web/app.css")
     assert static.status_code == 200 and "no-store" not in static.headers.get("cache-control", "")
+
+
+def test_a_storm_pages_its_evidence(
+    client: TestClient, store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from hindsight.services import incident_page
+
+    sign_in(client, store.tokens["viewer"])
+    whole = client.get(f"/incidents/{store.slug}").text
+    assert 'aria-label="Evidence pages"' not in whole and "A storm of" not in whole
+    monkeypatch.setattr(incident_page, "WHOLE_UP_TO", 5)
+    monkeypatch.setattr(incident_page, "PAGE_SIZE", 10)
+    first = client.get(f"/incidents/{store.slug}").text
+    assert "A storm of" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    assert first.count('<tr id="ev-') == 10
+    later = re.search(r'rel="next" href="([^"]+)"', first)
+    assert later is not None
+    second = client.get(html.unescape(later.group(1))).text
+    assert 'rel="prev"' in second and "Events 11–" in second
+    assert client.get(f"/incidents/{store.slug}?offset=-1").status_code == 422

@@ -200,6 +200,43 @@ class EventRepository:
         )
         return [mapping.event_from_row(r) for r in self.connection.execute(query).mappings()]
 
+    def page(
+        self,
+        incident_id: int,
+        *,
+        offset: int,
+        limit: int,
+        source: str = "",
+        kind: str = "",
+    ) -> tuple[list[Event], int]:
+        """One page of the incident's stored events in time order (of one source and kind when
+        named), and how many there are in all — an index range, however many events."""
+        where = [events.c.incident_id == incident_id]
+        if source:
+            where.append(events.c.source == source)
+        if kind:
+            where.append(events.c.kind == kind)
+        query = (
+            select(events)
+            .where(*where)
+            .order_by(events.c.at, events.c.id)
+            .offset(offset)
+            .limit(limit)
+        )
+        found = [mapping.event_from_row(r) for r in self.connection.execute(query).mappings()]
+        total = self.connection.execute(select(func.count()).where(*where)).scalar_one()
+        return found, int(total)
+
+    def facets(self, incident_id: int) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """The sources and the kinds among the incident's events (the page's filters)."""
+        query = (
+            select(events.c.kind, events.c.source)
+            .where(events.c.incident_id == incident_id)
+            .group_by(events.c.kind, events.c.source)
+        )
+        pairs = self.connection.execute(query).all()
+        return tuple(sorted({s for _, s in pairs})), tuple(sorted({k for k, _ in pairs}))
+
     def count(self, incident_id: int | None = None) -> int:
         if incident_id is not None:
             found = self.connection.execute(_COUNT_EVENTS, {"incident_id": incident_id})

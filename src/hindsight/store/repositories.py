@@ -391,14 +391,20 @@ class PayloadRepository:
         ).mappings()
         return [mapping.payload_from_row(r) for r in rows]
 
-    def names(self, incident_id: int) -> dict[str, int]:
-        """Payload name → id (the latest of a name), without reading the bodies."""
-        rows = self.connection.execute(
+    def names(self, incident_id: int, only: Iterable[str] | None = None) -> dict[str, int]:
+        """Payload name → id (the latest of a name), without reading the bodies; of the names
+        in `only` when given (a page of a storm's events names a few of its deliveries)."""
+        query = (
             select(payloads.c.name, payloads.c.id)
             .where(payloads.c.incident_id == incident_id)
             .order_by(payloads.c.id)
         )
-        return {name: payload_id for name, payload_id in rows}
+        if only is not None:
+            wanted = sorted(set(only))
+            if not wanted:
+                return {}
+            query = query.where(payloads.c.name.in_(wanted))
+        return {name: payload_id for name, payload_id in self.connection.execute(query)}
 
 
 class PostmortemRepository:

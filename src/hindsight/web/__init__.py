@@ -12,6 +12,7 @@ live preview and checks; history and diffs below it), exports, and `/signin`. St
 from __future__ import annotations
 
 import secrets
+import threading
 from pathlib import Path
 
 from fastapi import FastAPI
@@ -73,6 +74,7 @@ def install(
         authenticate=authenticate_token,
         templates=make_templates(),
         failures=SignInFailures(settings.auth_failure_limit, settings.auth_failure_window_s),
+        renders=threading.BoundedSemaphore(settings.page_renders),
     )
     for module in (
         pages,

@@ -99,6 +99,10 @@ class WebContext:
     templates: Environment
     failures: SignInFailures = field(default_factory=lambda: SignInFailures(20, 60.0))
     session: SessionCheck = session_principal
+    # The incident page is the one heavy read; deliveries share the process's CPU with it.
+    renders: threading.BoundedSemaphore = field(
+        default_factory=lambda: threading.BoundedSemaphore(1)
+    )
 
     @property
     def local(self) -> bool:

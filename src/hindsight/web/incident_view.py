@@ -9,7 +9,7 @@ from hindsight.core.events import Event, EventKind
 from hindsight.core.timeline import Timeline
 from hindsight.core.timeline.render import format_duration
 from hindsight.services import Incident, Postmortem, UnitOfWork
-from hindsight.services.incident_page import incident_snapshot
+from hindsight.services.incident_page import EventPage, incident_snapshot
 from hindsight.web.chart import timeline_svg
 from hindsight.web.listing import category
 from hindsight.web.timeline_edit import promoted
@@ -48,6 +48,8 @@ class IncidentView:
     kinds: tuple[str, ...]
     chart: str
     durations: tuple[tuple[str, str], ...]
+    page: EventPage  # the rows' page: offset, total, whether the events were read whole
+    events_total: int
 
 
 def durations(timeline: Timeline) -> tuple[tuple[str, str], ...]:
@@ -61,15 +63,15 @@ def durations(timeline: Timeline) -> tuple[tuple[str, str], ...]:
     )
 
 
-def incident_view(uow: UnitOfWork, ref: str, *, source: str = "", kind: str = "") -> IncidentView:
-    snapshot = incident_snapshot(uow, ref)
-    incident, timeline = snapshot.incident, snapshot.timeline
+def incident_view(
+    uow: UnitOfWork, ref: str, *, source: str = "", kind: str = "", offset: int = 0
+) -> IncidentView:
+    snapshot = incident_snapshot(uow, ref, source=source, kind=kind, offset=offset)
+    incident, timeline, page = snapshot.incident, snapshot.timeline, snapshot.page
     postmortem, names = snapshot.postmortem, snapshot.payloads
-    inside = promoted(postmortem.markdown, timeline.events) if postmortem else frozenset()
+    inside = promoted(postmortem.markdown, page.events) if postmortem else frozenset()
     rows = []
-    for event in timeline.events:
-        if (source and event.source != source) or (kind and event.kind.value != kind):
-            continue
+    for event in page.events:
         name, _, pointer = (event.raw or "").partition("#")
         rows.append(
             EventRow(
@@ -82,8 +84,10 @@ def incident_view(uow: UnitOfWork, ref: str, *, source: str = "", kind: str = ""
         postmortem=postmortem,
         postmortem_state=category(postmortem),
         rows=tuple(rows),
-        sources=tuple(sorted({e.source for e in timeline.events})),
-        kinds=tuple(k.value for k in EventKind if k in {e.kind for e in timeline.events}),
+        sources=snapshot.sources,
+        kinds=tuple(k.value for k in EventKind if k.value in snapshot.kinds),
         chart=timeline_svg(timeline, title=f"Timeline of {incident.title}"),
         durations=durations(timeline),
+        page=page,
+        events_total=snapshot.events_total,
     )

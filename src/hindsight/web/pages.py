@@ -8,7 +8,7 @@ import json
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Form
+from fastapi import APIRouter, Form, Query
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 
@@ -59,23 +59,30 @@ def routes() -> APIRouter:
         )
 
     @router.get("/incidents/{slug}")
-    def incident(request: Request, slug: str, source: str = "", kind: str = "") -> Response:
+    def incident(
+        request: Request,
+        slug: str,
+        source: str = "",
+        kind: str = "",
+        offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
+    ) -> Response:
         ctx = web(request)
         who = viewer(request)
-        view = incident_view(ctx.uow(), slug, source=source, kind=kind)
-        rows = event_rows(view.rows, view.incident.slug, can_edit=who.can_edit)
-        return ctx.render(
-            request,
-            "incident.html",
-            {
-                "earlier_follow_ups": earlier_open_follow_ups(ctx.uow(), view.incident.id),
-                "view": view,
-                "rows": rows,
-                "source": source,
-                "kind": kind,
-                "event_kinds": list(EventKind),
-            },
-        )
+        with ctx.renders:  # one at a time (HINDSIGHT_PAGE_RENDERS): deliveries keep the CPU
+            view = incident_view(ctx.uow(), slug, source=source, kind=kind, offset=offset)
+            rows = event_rows(view.rows, view.incident.slug, can_edit=who.can_edit)
+            return ctx.render(
+                request,
+                "incident.html",
+                {
+                    "earlier_follow_ups": earlier_open_follow_ups(ctx.uow(), view.incident.id),
+                    "view": view,
+                    "rows": rows,
+                    "source": source,
+                    "kind": kind,
+                    "event_kinds": list(EventKind),
+                },
+            )
 
     @router.get("/incidents/{slug}/payloads/{payload_id}")
     def payload(request: Request, slug: str, payload_id: int, pointer: str = "") -> Response:

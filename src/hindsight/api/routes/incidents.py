@@ -26,6 +26,7 @@ from hindsight.core.timeline.serialize import timeline_to_dict
 from hindsight.services import UnitOfWork
 from hindsight.services.auth import Role
 from hindsight.services.drafting import draft_on_server
+from hindsight.services.incident_page import event_page, timeline_view
 from hindsight.services.incidents import (
     POSTMORTEM_FILTERS,
     SORTS,
@@ -35,7 +36,6 @@ from hindsight.services.incidents import (
     get_incident,
     update_incident,
 )
-from hindsight.services.timelines import incident_timeline
 
 router = APIRouter(prefix="/api/v1", tags=["incidents"], responses={"default": PROBLEM_SCHEMA})
 Uow = Annotated[UnitOfWork, Depends(get_uow)]
@@ -123,17 +123,19 @@ def events_route(
     uow: Uow,
     _: Viewer,
     limit: Annotated[int, Query(ge=1, le=5000)] = 500,
-    offset: Annotated[int, Query(ge=0)] = 0,
+    offset: Annotated[int, Query(ge=0, le=10_000_000)] = 0,
 ) -> dict[str, Any]:
-    built = incident_timeline(uow, ref)
-    events = sorted(built.timeline.events, key=lambda e: e.order)
-    page = events[offset : offset + limit]
+    incident, page = event_page(uow, ref, offset=offset, limit=limit)
     return {
-        "incident": built.incident.slug,
-        "total": len(events),
+        "incident": incident.slug,
+        "total": page.total,
         "limit": limit,
         "offset": offset,
-        "items": [to_dict(e) for e in page],
+        "next_offset": page.next_offset,
+        # False past 5,000 events (a storm): the stored events in time order, one index range
+        # per page, not de-duplicated across tools as the whole timeline is.
+        "deduplicated": page.whole,
+        "items": [to_dict(e) for e in page.events],
     }
 
 
@@ -141,8 +143,15 @@ def events_route(
     "/incidents/{ref}/timeline", summary="The merged timeline with milestones and durations"
 )
 def timeline_route(ref: Ref, uow: Uow, _: Viewer) -> dict[str, Any]:
-    built = incident_timeline(uow, ref)
-    return {"incident": built.incident.slug, **timeline_to_dict(built.timeline)}
+    built = timeline_view(uow, ref)
+    return {
+        "incident": built.incident.slug,
+        **timeline_to_dict(built.timeline),
+        # Past 5,000 events (a storm): the key events — every milestone and duration exact —
+        # with the events themselves paged by /events.
+        "windowed": not built.whole,
+        "events_total": built.events_total,
+    }
 
 
 @router.post(
