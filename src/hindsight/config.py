@@ -14,13 +14,14 @@ import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from hindsight.core.catalog import ServiceEntry, entries_from_table
 from hindsight.core.checks import LintOptions, build_options
 from hindsight.core.errors import ConfigError
-from hindsight.core.policy import DEFAULT_POLICY, Policy
-from hindsight.core.policy_config import build_policy
+
+if TYPE_CHECKING:  # imported where used: `hindsight lint` (a pre-commit hook) reads neither
+    from hindsight.core.catalog import ServiceEntry
+    from hindsight.core.policy import Policy
 
 CONFIG_FILE = "hindsight.toml"
 
@@ -158,12 +159,17 @@ def load_catalog(path: Path) -> list[ServiceEntry]:
         data = data.get("tool", {}).get("hindsight", {})
         prefix = "tool.hindsight.services"
     table = data.get("services", {}) if isinstance(data, dict) else {}
+    from hindsight.core.catalog import entries_from_table
+
     return entries_from_table(table, origin=str(path), prefix=prefix)
 
 
 def load_policy(source: ConfigSource | None) -> Policy:
     """The validated `[policy]` (`[tool.hindsight.policy]`) of a config file; the guide's
     trigger table when there is none."""
+    from hindsight.core.policy import DEFAULT_POLICY
+    from hindsight.core.policy_config import build_policy
+
     if source is None:
         return DEFAULT_POLICY
     table = source.table.rsplit(".", 1)[0] + ".policy" if "." in source.table else "policy"
