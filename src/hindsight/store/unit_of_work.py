@@ -35,6 +35,7 @@ from hindsight.store.catalog import CatalogRepository
 from hindsight.store.changes import ChangeRepository
 from hindsight.store.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, WriterLock, writer_lock
 from hindsight.store.event_repository import EventRepository
+from hindsight.store.job_queue import JobQueueRepository
 from hindsight.store.outgoing import OutgoingRepository
 from hindsight.store.repositories import (
     AuditRepository,
@@ -64,6 +65,7 @@ class UnitOfWork:
     changes: ChangeRepository
     catalog: CatalogRepository
     outgoing: OutgoingRepository
+    jobs: JobQueueRepository
 
     def __init__(
         self,
@@ -126,6 +128,7 @@ class UnitOfWork:
         self.changes = ChangeRepository(connection)
         self.catalog = CatalogRepository(connection)
         self.outgoing = OutgoingRepository(connection)
+        self.jobs = JobQueueRepository(connection)
         return self
 
     def savepoint(self) -> Savepoint:

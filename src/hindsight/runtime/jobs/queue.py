@@ -1,0 +1,196 @@
+"""The jobs on PostgreSQL's job queue (HINDSIGHT_JOBS=worker), with procrastinate: its tables
+live in the store's database (migration 0011), so a deferred job survives any restart.
+
+- `run_worker(settings)` is `hindsight worker`: it runs the jobs of `services.jobs` and their
+  periodic schedule (procrastinate defers each periodic job once per scheduled instant, however
+  many workers run), retries a failing job after the doubling backoff of `services.jobs`, and
+  beats a heartbeat; a worker silent for `jobs_stalled_after_s` is taken for dead (SIGKILL, a
+  lost machine) and any worker runs its unfinished jobs again — at least once, which the jobs'
+  idempotency turns into once.
+- `QueueDeferrer` is the server's side: it defers a job when something happened (a
+  publication: `outbox.send` now, not at the next sweep) and reads the queue's state.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import procrastinate
+from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.jobs import Job as QueueJob
+
+from hindsight.services import UnitOfWork, open_store
+from hindsight.services.jobs import (
+    JOBS,
+    Job,
+    JobContext,
+    QueuedJob,
+    backoff_s,
+    queue_conninfo,
+    queue_counts,
+    queue_recent,
+    should_retry,
+)
+from hindsight.services.policy import settings_policy
+from hindsight.settings import Settings
+
+log = logging.getLogger("hindsight.jobs")
+
+
+class Backoff(procrastinate.BaseRetryStrategy):
+    """procrastinate's retry decision by `services.jobs`' rule (the in-process runner's too)."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+
+    def get_retry_decision(
+        self, *, exception: BaseException, job: QueueJob
+    ) -> procrastinate.RetryDecision | None:
+        failures = job.attempts + 1
+        if not should_retry(self.settings, failures):
+            return None
+        wait_ms = round(backoff_s(self.settings, failures) * 1000)
+        return procrastinate.RetryDecision(retry_in={"milliseconds": wait_ms})
+
+
+def build_app(settings: Settings, context: Callable[[], JobContext]) -> procrastinate.App:
+    """The queue with every job of `services.jobs` as a task, on its periodic schedule."""
+    app = procrastinate.App(
+        connector=procrastinate.PsycopgConnector(conninfo=queue_conninfo(settings.database_url))
+    )
+    retry = Backoff(settings)
+    for job in JOBS.values():
+        task = app.task(name=job.name, retry=retry, lock=job.lock)(_task(app, job, context))
+        app.periodic(cron=job.cron(settings), periodic_id=job.name)(task)
+    return app
+
+
+def _task(
+    app: procrastinate.App, job: Job, context: Callable[[], JobContext]
+) -> Callable[..., str]:
+    def run(timestamp: int | None = None) -> str:
+        outcome = job.run(context(), int(time.time()) if timestamp is None else timestamp)
+        log.info("job done", extra={"job": job.name, "result": outcome.said})
+        if outcome.again_in_s is not None:
+            # One follow-up waiting at a time (its own queueing lock, so a poke still defers).
+            with contextlib.suppress(AlreadyEnqueued):
+                app.configure_task(
+                    job.name,
+                    lock=job.lock,
+                    queueing_lock=f"{job.name}:again",
+                    schedule_in={"milliseconds": round(outcome.again_in_s * 1000)},
+                ).defer(timestamp=int(time.time()))
+        return outcome.said
+
+    run.__name__ = job.name.replace(".", "_")
+    return run
+
+
+async def recover_stalled(app: procrastinate.App, settings: Settings) -> int:
+    """Put the jobs of dead workers (no heartbeat for `jobs_stalled_after_s`) back in the queue;
+    how many."""
+    stalled = await app.job_manager.get_stalled_jobs(
+        seconds_since_heartbeat=settings.jobs_stalled_after_s
+    )
+    count = 0
+    for job in stalled:
+        log.warning("job of a dead worker runs again", extra={"job": job.task_name, "id": job.id})
+        await app.job_manager.retry_job(job)
+        count += 1
+    return count
+
+
+async def _recovering(app: procrastinate.App, settings: Settings) -> None:
+    while True:
+        try:
+            await recover_stalled(app, settings)
+        except Exception:
+            log.exception("recovering stalled jobs failed")
+        await asyncio.sleep(settings.jobs_stalled_after_s / 3)
+
+
+def run_worker(settings: Settings, *, concurrency: int = 1, name: str | None = None) -> None:
+    """`hindsight worker`: run the jobs until SIGINT or SIGTERM (the job running then ends
+    first)."""
+    engine = open_store(settings.database_url)  # migrated: the queue's tables are there
+    policy = settings_policy(settings)
+    client = httpx.Client()
+    context = JobContext(
+        settings,
+        lambda: UnitOfWork(engine, policy=policy),
+        lambda: UnitOfWork(engine, read_only=True, policy=policy),
+        client,
+    )
+    app = build_app(settings, lambda: context)
+
+    async def main() -> None:
+        async with app.open_async():
+            recovering = asyncio.create_task(_recovering(app, settings))
+            try:
+                await app.run_worker_async(
+                    concurrency=concurrency,
+                    name=name or "worker",
+                    update_heartbeat_interval=settings.jobs_stalled_after_s / 3,
+                    stalled_worker_timeout=settings.jobs_stalled_after_s,
+                    install_signal_handlers=True,
+                )
+            finally:
+                recovering.cancel()
+
+    try:
+        asyncio.run(main())
+    finally:
+        client.close()
+        engine.dispose()
+
+
+class QueueDeferrer:
+    """The server's side of the queue: defers, reads; runs nothing."""
+
+    mode = "worker"
+
+    def __init__(self, settings: Settings, read_uow: Callable[[], UnitOfWork]) -> None:
+        self.settings = settings
+        self._read_uow = read_uow
+        self._app = procrastinate.App(
+            connector=procrastinate.SyncPsycopgConnector(
+                conninfo=queue_conninfo(settings.database_url), min_size=1, max_size=2
+            )
+        )
+        self._open = False
+
+    def start(self) -> None:
+        if not self._open:
+            self._app.open()
+            self._open = True
+
+    def stop(self) -> None:
+        if self._open:
+            self._app.close()
+            self._open = False
+
+    def poke(self, name: str) -> None:
+        self.defer(name)
+
+    def defer(self, name: str, **kwargs: Any) -> bool:
+        """Defer job `name` now; False when one is already waiting (its queueing lock)."""
+        job = JOBS[name]
+        try:
+            self._app.configure_task(name, queueing_lock=name, lock=job.lock).defer(
+                timestamp=int(time.time()), **kwargs
+            )
+        except AlreadyEnqueued:
+            return False
+        return True
+
+    def counts(self) -> dict[tuple[str, str], int]:
+        return queue_counts(self._read_uow())
+
+    def recent(self, limit: int = 50) -> list[QueuedJob]:
+        return queue_recent(self._read_uow(), limit)
