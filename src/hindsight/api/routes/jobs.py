@@ -35,7 +35,7 @@ class JobOut(BaseModel):
     id: int
     task: str
     state: str = Field(description="todo, doing, succeeded, failed (the queue: also cancelled).")
-    attempts: int = Field(description="Runs retried so far.")
+    attempts: int = Field(description="Its runs finished so far (failed, or the one that did).")
     scheduled_at: dt.datetime | None
     updated_at: dt.datetime | None
 

@@ -42,7 +42,7 @@ class _Entry:
     job: Job
     at: int  # the Unix second it was scheduled for (the job's argument)
     run_after: float
-    attempts: int = 0  # runs retried so far (as procrastinate counts)
+    attempts: int = 0  # runs finished so far (as procrastinate counts)
     state: str = "todo"  # todo | doing | succeeded | failed
     scheduled_at: dt.datetime | None = None
     updated_at: dt.datetime | None = None
@@ -88,8 +88,7 @@ class InlineRunner:
     def start(self) -> None:
         if self._thread is not None:
             return
-        now = self._clock()
-        self._next = {name: self._after(job, now) for name, job in self.jobs.items()}
+        self.plan()
         if "outbox.send" in self.jobs:
             self.poke("outbox.send")  # what a restart left in the outbox
         self._stopping.clear()
@@ -103,6 +102,12 @@ class InlineRunner:
         if self._thread is not None:
             self._thread.join()
             self._thread = None
+
+    def plan(self) -> None:
+        """Each job's next scheduled run from now on (runs missed while stopped are not made
+        up: each job's next run does what they would have)."""
+        now = self._clock()
+        self._next = {name: self._after(job, now) for name, job in self.jobs.items()}
 
     def poke(self, name: str) -> None:
         self.defer(name)
@@ -184,7 +189,8 @@ class InlineRunner:
         try:
             outcome = entry.job.run(context, entry.at)
         except Exception as error:
-            failures = entry.attempts + 1
+            entry.attempts += 1
+            failures = entry.attempts  # every run before this one failed too
             retry = should_retry(self.settings, failures)
             log.warning(
                 "job failed",
@@ -195,7 +201,6 @@ class InlineRunner:
                 self._running = None
                 entry.updated_at = _instant(now)
                 if retry:
-                    entry.attempts = failures
                     entry.state = "todo"
                     entry.run_after = now + backoff_s(self.settings, failures)
                     self._todo.append(entry)
@@ -206,6 +211,7 @@ class InlineRunner:
         log.info("job done", extra={"job": entry.job.name, "result": outcome.said})
         with self._lock:
             self._running = None
+            entry.attempts += 1
             entry.state = "succeeded"
             entry.updated_at = _instant(self._clock())
             self._finish(entry)

@@ -52,7 +52,7 @@ class Backoff(procrastinate.BaseRetryStrategy):
     def get_retry_decision(
         self, *, exception: BaseException, job: QueueJob
     ) -> procrastinate.RetryDecision | None:
-        failures = job.attempts + 1
+        failures = job.attempts + 1  # its runs finished before this one, all failed
         if not should_retry(self.settings, failures):
             return None
         wait_ms = round(backoff_s(self.settings, failures) * 1000)
