@@ -5,20 +5,28 @@ backoff, the outbox sent once however often its job runs, and the state the runn
 from __future__ import annotations
 
 import datetime as dt
+import json
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import httpx
 import pytest
+import respx
 import sqlalchemy as sa
 
+from hindsight.app import create_app
+from hindsight.core.errors import ConfigError
 from hindsight.runtime.jobs.inline import InlineRunner
+from hindsight.services import open_store
 from hindsight.services.incidents import create_incident
 from hindsight.services.jobs import JOBS, Job, JobContext, Outcome
 from hindsight.services.outbox import queue_event
 from hindsight.settings import Settings
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 from tests.api.receiver import Receiver, receiving
+from tests.api.server import serve, token
+from tests.cli.followups import incident_with_items
 from tests.dbfixtures import migrated_engine
 
 SECRET = "jobs-secret"
@@ -177,3 +185,64 @@ def test_the_job_definitions_are_the_ones_both_runners_take() -> None:
     settings = Settings()
     assert JOBS["reminders.post"].cron(settings) == "0 9 * * *"
     assert JOBS["outbox.send"].lock == JOBS["reminders.post"].lock == "outbox"
+
+
+@respx.mock
+def test_the_reminders_job_posts_a_day_once_however_often_it_runs(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:///{tmp_path / 'h.db'}"
+    monkeypatch.setenv("HINDSIGHT_DATABASE_URL", url)
+    incident_with_items(monkeypatch, tmp_path)  # items overdue and due soon on 2026-03-19
+    slack = respx.post("https://slack.com/api/chat.postMessage").respond(
+        200, json={"ok": True, "ts": "1.2"}
+    )
+    settings = Settings(
+        database_url=url, slack_bot_token="xoxb-test", slack_reminder_channel="C0REMIND"
+    )
+    engine = open_store(url)
+    try:
+        runner = _runner(engine, settings, Clock(dt.datetime(2026, 3, 19, 9, tzinfo=dt.UTC)))
+        day = int(dt.datetime(2026, 3, 19, 9, tzinfo=dt.UTC).timestamp())
+        with httpx.Client() as client:
+            context = _context(engine, settings, client)
+            first = JOBS["reminders.post"].run(context, day)
+            again = JOBS["reminders.post"].run(context, day + 60)  # run twice the same day
+            assert slack.call_count == 1
+            assert first.said.startswith("2 due, queued;") and "queued already" in again.said
+            runner.defer("reminders.post", at=day + 86_400)  # the next day: its own message
+            runner.run_pending(context)
+        assert slack.call_count == 2
+        sent = json.loads(slack.calls.last.request.content)
+        assert sent["channel"] == "C0REMIND" and "Alert on pool saturation" in sent["text"]
+    finally:
+        engine.dispose()
+
+
+def test_the_server_runs_the_jobs_in_process_and_shows_them(store: sa.Engine) -> None:
+    with serve(store, metrics_public=True) as client:
+        admin = token(store, "admin")
+        assert client.post("/api/v1/jobs/outbox.send", headers=admin).status_code == 202
+        assert client.post("/api/v1/jobs/nope", headers=admin).status_code == 404
+        viewer = token(store, "viewer")
+        assert client.post("/api/v1/jobs/outbox.send", headers=viewer).status_code == 403
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline:
+            body = client.get("/api/v1/jobs", headers=viewer).json()
+            done = {c["task"]: c["count"] for c in body["counts"] if c["state"] == "succeeded"}
+            if done.get("outbox.send", 0) >= 1:  # the sweep at start (ours joined it, or ran after)
+                break
+            time.sleep(0.05)
+        assert body["mode"] == "inline"
+        assert done["outbox.send"] >= 1, body
+        assert {t["name"]: t["schedule"] for t in body["tasks"]}["reminders.post"] == "0 9 * * *"
+        metrics = client.get("/metrics").text
+        assert 'hindsight_jobs{state="succeeded",task="outbox.send"}' in metrics
+        assert 'hindsight_jobs{state="failed",task="trackers.sync"} 0.0' in metrics
+
+
+def test_a_worker_queue_on_sqlite_is_refused(store: sa.Engine) -> None:
+    if store.dialect.name != "sqlite":
+        pytest.skip("the refusal is SQLite's")
+    with pytest.raises(ConfigError, match="needs PostgreSQL"):
+        create_app(Settings(jobs="worker"), engine=store)
