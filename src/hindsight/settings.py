@@ -351,6 +351,13 @@ class Settings(BaseSettings):
         description="When action items are synced with the issue tracker (cron, UTC; only with "
         "HINDSIGHT_TRACKER set).",
     )
+    jobs_watch_s: float = Field(
+        default=1.0,
+        gt=0,
+        le=600,
+        description="How often the job runners look for outbox work (a read): an event queued "
+        "by any process is sent within this, between the outbox's scheduled sweeps.",
+    )
     jobs_stalled_after_s: float = Field(
         default=30.0,
         ge=1,

@@ -246,3 +246,23 @@ def test_a_worker_queue_on_sqlite_is_refused(store: sa.Engine) -> None:
         pytest.skip("the refusal is SQLite's")
     with pytest.raises(ConfigError, match="needs PostgreSQL"):
         create_app(Settings(jobs="worker"), engine=store)
+
+
+def test_the_outbox_watch_defers_its_job_when_an_event_is_queued_anywhere(
+    store: sa.Engine, receiver: Receiver
+) -> None:
+    settings = Settings(webhook_urls=receiver.url("/ok"), webhook_secret=SECRET, jobs_watch_s=1)
+    clock = Clock(dt.datetime(2026, 12, 4, 10, 0, 30, tzinfo=dt.UTC))
+    runner = _runner(store, settings, clock)
+    runner.plan()
+    with httpx.Client() as client:
+        context = _context(store, settings, client)
+        assert runner.run_pending(context) == 0  # nothing queued: no job
+        incident = create_incident(UnitOfWork(store), title="Checkout 500s")
+        with UnitOfWork(store) as uow:  # as another process would, without a poke
+            queue_event(uow, "incident.resolved", incident, {}, now=utc_now(), once="r1")
+            uow.commit()
+        assert runner.run_pending(context) == 0  # not looked yet
+        clock.now += 1
+        assert runner.run_pending(context) == 1
+    assert len(receiver.wait_for(incident.slug, 1)) == 1

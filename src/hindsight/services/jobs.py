@@ -6,9 +6,11 @@
   same retries.
 
 A job is a plain function of a `JobContext` and the Unix second it was scheduled for, returning
-an `Outcome`: what it did, and when it asks to run again (the outbox, when a delivery waits for
-its backoff). Every job is idempotent, because a queue delivers at least once (a worker killed
-mid-job runs it again):
+an `Outcome` (what it did). Besides its schedule a job may have a `watch`: a cheap read the
+runners make every `jobs_watch_s` and defer the job when it says there is work (the outbox: an
+event queued by any process, a delivery whose backoff has passed), so a resolve or a move is
+announced within a second without a job per second. Every job is idempotent, because a queue
+delivers at least once (a worker killed mid-job runs it again):
 
 - `outbox.send` attempts what the outbox holds (services.publishing): each delivery is a row
   unique by its key, attempted only while pending, so a second run sends nothing twice that
@@ -62,7 +64,6 @@ class JobContext:
 @dataclass(frozen=True)
 class Outcome:
     said: str
-    again_in_s: float | None = None  # run once more after this long (None: at its schedule)
 
 
 @dataclass(frozen=True)
@@ -72,6 +73,7 @@ class Job:
     cron: Callable[[Settings], str]  # its periodic schedule
     # Jobs sharing a lock never run at the same time (two senders would race for one row).
     lock: str | None = None
+    watch: Callable[[JobContext], bool] | None = None  # is there work for it now?
 
 
 def backoff_s(settings: Settings, failures: int) -> float:
@@ -87,10 +89,13 @@ def send_outbox(context: JobContext, at: int) -> Outcome:
     counts = publishing.run_once(
         context.uow, context.settings, context.client, read_uow=context.read_uow
     )
-    with context.read_uow() as uow:
-        again = publishing.next_attempt_in(uow, context.settings, utc_now())
     said = ", ".join(f"{state}: {n}" for state, n in sorted(counts.items()))
-    return Outcome(said or "nothing due", again)
+    return Outcome(said or "nothing due")
+
+
+def outbox_work(context: JobContext) -> bool:
+    with context.read_uow() as uow:
+        return publishing.work_due(uow, context.settings, utc_now())
 
 
 def post_reminders(context: JobContext, at: int) -> Outcome:
@@ -114,8 +119,7 @@ def post_reminders(context: JobContext, at: int) -> Outcome:
         )
         uow.commit()
     sent = send_outbox(context, at)
-    said = f"{len(due.items)} due, {'queued' if queued else 'queued already'}; {sent.said}"
-    return Outcome(said, sent.again_in_s)
+    return Outcome(f"{len(due.items)} due, {'queued' if queued else 'queued already'}; {sent.said}")
 
 
 def sync_trackers(context: JobContext, at: int) -> Outcome:
@@ -131,7 +135,13 @@ def sync_trackers(context: JobContext, at: int) -> Outcome:
 JOBS: dict[str, Job] = {
     job.name: job
     for job in (
-        Job("outbox.send", send_outbox, lambda s: s.jobs_outbox_cron, lock="outbox"),
+        Job(
+            "outbox.send",
+            send_outbox,
+            lambda s: s.jobs_outbox_cron,
+            lock="outbox",
+            watch=outbox_work,
+        ),
         Job("reminders.post", post_reminders, lambda s: s.jobs_reminders_cron, lock="outbox"),
         Job("trackers.sync", sync_trackers, lambda s: s.jobs_tracker_sync_cron),
     )

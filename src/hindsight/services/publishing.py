@@ -85,16 +85,12 @@ def due(delivery: OutgoingDelivery, settings: Settings, now: dt.datetime) -> boo
     return now >= delivery.updated_at + dt.timedelta(seconds=wait)
 
 
-def next_attempt_in(uow: UnitOfWork, settings: Settings, now: dt.datetime) -> float | None:
-    """Seconds until the first pending delivery is due again (inside an open uow); None when
-    nothing waits."""
-    waits = []
-    for delivery in uow.outgoing.pending(limit=500, exclude=LIFECYCLE):
-        if delivery.attempts == 0 or delivery.updated_at is None:
-            return 0.0
-        wait = settings.webhook_backoff_s * 2 ** (delivery.attempts - 1)
-        waits.append((delivery.updated_at - now).total_seconds() + wait)
-    return max(0.0, min(waits)) if waits else None
+def work_due(uow: UnitOfWork, settings: Settings, now: dt.datetime) -> bool:
+    """Whether `run_once` has anything to do now (inside an open uow, a snapshot will do): a
+    lifecycle event to fan out, or a delivery whose backoff has passed."""
+    if uow.outgoing.pending(limit=1, target=LIFECYCLE):
+        return True
+    return any(due(d, settings, now) for d in uow.outgoing.pending(limit=500, exclude=LIFECYCLE))
 
 
 def deliver(

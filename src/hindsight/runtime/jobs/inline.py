@@ -1,6 +1,7 @@
 """The jobs inside the server process (HINDSIGHT_JOBS=inline): one thread runs the jobs of
-`services.jobs` on their schedule and when poked, one at a time, a failing one again after the
-same doubling backoff as the queue's, `jobs_attempts` runs in all.
+`services.jobs` on their schedule, when their watch sees work and when poked, one at a time,
+a failing one again after the same doubling backoff as the queue's, `jobs_attempts` runs in
+all.
 
 Nothing here needs to be durable: every job is a sweep over rows the store keeps (the outbox,
 the action items), so what a restart interrupts the next run does, and the outbox is swept
@@ -78,6 +79,7 @@ class InlineRunner:
         self._finished: deque[_Entry] = deque(maxlen=200)
         self._totals: Counter[tuple[str, str]] = Counter()
         self._next: dict[str, float] = {}
+        self._watch_next = 0.0
         self._lock = threading.Lock()
         self._wake = threading.Event()
         self._stopping = threading.Event()
@@ -141,6 +143,11 @@ class InlineRunner:
         time; the number run. (The thread's step; tests call it directly.)"""
         ran = 0
         now = self._clock()
+        if now >= self._watch_next:
+            self._watch_next = now + self.settings.jobs_watch_s
+            for name, job in self.jobs.items():
+                if job.watch is not None and job.watch(context):
+                    self.defer(name)
         for name, job in self.jobs.items():
             if self._next.get(name, now + 1) <= now:
                 self.defer(name, at=int(self._next[name]))
@@ -215,8 +222,6 @@ class InlineRunner:
             entry.state = "succeeded"
             entry.updated_at = _instant(self._clock())
             self._finish(entry)
-        if outcome.again_in_s is not None:
-            self.defer(entry.job.name, in_s=outcome.again_in_s)
 
     def _finish(self, entry: _Entry) -> None:
         self._finished.append(entry)
@@ -225,7 +230,11 @@ class InlineRunner:
     def _wait_s(self) -> float:
         now = self._clock()
         with self._lock:
-            times = [*self._next.values(), *(e.run_after for e in self._todo)]
+            times = [
+                *self._next.values(),
+                *(e.run_after for e in self._todo),
+                self._watch_next,
+            ]
         return max(0.0, min([IDLE_S, *(t - now for t in times)]))
 
     def _run(self) -> None:

@@ -1,12 +1,12 @@
 """The jobs on PostgreSQL's job queue (HINDSIGHT_JOBS=worker), with procrastinate: its tables
 live in the store's database (migration 0011), so a deferred job survives any restart.
 
-- `run_worker(settings)` is `hindsight worker`: it runs the jobs of `services.jobs` and their
-  periodic schedule (procrastinate defers each periodic job once per scheduled instant, however
-  many workers run), retries a failing job after the doubling backoff of `services.jobs`, and
-  beats a heartbeat; a worker silent for `jobs_stalled_after_s` is taken for dead (SIGKILL, a
-  lost machine) and any worker runs its unfinished jobs again — at least once, which the jobs'
-  idempotency turns into once.
+- `run_worker(settings)` is `hindsight worker`: it runs the jobs of `services.jobs`, defers a
+  watched job when its watch sees work, and runs their periodic schedule (procrastinate defers
+  each periodic job once per scheduled instant, however many workers run); it retries a
+  failing job after the doubling backoff of `services.jobs`, and beats a heartbeat; a worker
+  silent for `jobs_stalled_after_s` is taken for dead (SIGKILL, a lost machine) and any worker
+  runs its unfinished jobs again — at least once, which the jobs' idempotency turns into once.
 - `QueueDeferrer` is the server's side: it defers a job when something happened (a
   publication: `outbox.send` now, not at the next sweep) and reads the queue's state.
 """
@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 import procrastinate
-from procrastinate.exceptions import AlreadyEnqueued
+from procrastinate.exceptions import AlreadyEnqueued, UniqueViolation
 from procrastinate.jobs import Job as QueueJob
 
 from hindsight.services import UnitOfWork, open_store
@@ -66,30 +66,37 @@ def build_app(settings: Settings, context: Callable[[], JobContext]) -> procrast
     )
     retry = Backoff(settings)
     for job in JOBS.values():
-        task = app.task(name=job.name, retry=retry, lock=job.lock)(_task(app, job, context))
+        task = app.task(name=job.name, retry=retry, lock=job.lock)(_task(job, context))
         app.periodic(cron=job.cron(settings), periodic_id=job.name)(task)
     return app
 
 
-def _task(
-    app: procrastinate.App, job: Job, context: Callable[[], JobContext]
-) -> Callable[..., str]:
+def _task(job: Job, context: Callable[[], JobContext]) -> Callable[..., str]:
     def run(timestamp: int | None = None) -> str:
         outcome = job.run(context(), int(time.time()) if timestamp is None else timestamp)
         log.info("job done", extra={"job": job.name, "result": outcome.said})
-        if outcome.again_in_s is not None:
-            # One follow-up waiting at a time (its own queueing lock, so a poke still defers).
-            with contextlib.suppress(AlreadyEnqueued):
-                app.configure_task(
-                    job.name,
-                    lock=job.lock,
-                    queueing_lock=f"{job.name}:again",
-                    schedule_in={"milliseconds": round(outcome.again_in_s * 1000)},
-                ).defer(timestamp=int(time.time()))
         return outcome.said
 
     run.__name__ = job.name.replace(".", "_")
     return run
+
+
+async def _watching(app: procrastinate.App, settings: Settings, context: JobContext) -> None:
+    """Every `jobs_watch_s`, defer each watched job that has work (one waiting at a time: its
+    queueing lock), so work queued by any process is done without waiting for the schedule."""
+    watched = [job for job in JOBS.values() if job.watch is not None]
+    while True:
+        for job in watched:
+            assert job.watch is not None
+            try:
+                if await asyncio.to_thread(job.watch, context):
+                    with contextlib.suppress(AlreadyEnqueued):
+                        await app.configure_task(
+                            job.name, queueing_lock=job.name, lock=job.lock
+                        ).defer_async(timestamp=int(time.time()))
+            except Exception:
+                log.exception("watching for work failed", extra={"job": job.name})
+        await asyncio.sleep(settings.jobs_watch_s)
 
 
 async def recover_stalled(app: procrastinate.App, settings: Settings) -> int:
@@ -101,7 +108,19 @@ async def recover_stalled(app: procrastinate.App, settings: Settings) -> int:
     count = 0
     for job in stalled:
         log.warning("job of a dead worker runs again", extra={"job": job.task_name, "id": job.id})
-        await app.job_manager.retry_job(job)
+        try:
+            await app.job_manager.retry_job(job)
+        except UniqueViolation as taken:
+            if taken.queueing_lock is None:
+                raise
+            # A twin was deferred meanwhile (a poke, a watch) and waits behind this job's lock:
+            # it would do the same work, so it makes way and this job runs again instead.
+            for twin in await app.job_manager.list_jobs_async(
+                queueing_lock=taken.queueing_lock, status="todo"
+            ):
+                assert twin.id is not None
+                await app.job_manager.cancel_job_by_id_async(twin.id)
+            await app.job_manager.retry_job(job)
         count += 1
     return count
 
@@ -132,6 +151,7 @@ def run_worker(settings: Settings, *, concurrency: int = 1, name: str | None = N
     async def main() -> None:
         async with app.open_async():
             recovering = asyncio.create_task(_recovering(app, settings))
+            watching = asyncio.create_task(_watching(app, settings, context))
             try:
                 await app.run_worker_async(
                     concurrency=concurrency,
@@ -142,6 +162,7 @@ def run_worker(settings: Settings, *, concurrency: int = 1, name: str | None = N
                 )
             finally:
                 recovering.cancel()
+                watching.cancel()
 
     try:
         asyncio.run(main())
