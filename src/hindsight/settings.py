@@ -358,6 +358,13 @@ class Settings(BaseSettings):
         description="How often the job runners look for outbox work (a read): an event queued "
         "by any process is sent within this, between the outbox's scheduled sweeps.",
     )
+    jobs_keep_days: int = Field(
+        default=7,
+        ge=1,
+        le=3650,
+        description="Finished jobs are kept in PostgreSQL's queue this many days (then deleted "
+        "by the worker, daily; what /metrics and the API count).",
+    )
     jobs_stalled_after_s: float = Field(
         default=30.0,
         ge=1,

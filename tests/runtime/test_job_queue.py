@@ -5,6 +5,7 @@ schedule deferring jobs; the queue's state in /metrics and GET /api/v1/jobs."""
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import json
 import os
@@ -23,7 +24,7 @@ from typing import Any, TypeVar
 import pytest
 import sqlalchemy as sa
 
-from hindsight.runtime.jobs.queue import QueueDeferrer
+from hindsight.runtime.jobs.queue import PRUNE, QueueDeferrer, build_app
 from hindsight.services.incidents import create_incident
 from hindsight.services.outbox import queue_event
 from hindsight.settings import Settings
@@ -253,3 +254,26 @@ def test_the_periodic_schedule_defers_jobs_and_the_state_shows_in_metrics_and_th
         assert client.post("/api/v1/jobs/outbox.send", headers=admin).status_code == 202
     assert [j["status"] for j in jobs(queue, "outbox.send")][-1] == "todo"
     assert json.dumps(body)  # plain JSON
+
+
+def test_the_worker_prunes_finished_jobs_past_their_keep(queue: sa.Engine) -> None:
+    with queue.begin() as connection:
+        for age in ("30 days", "1 day"):
+            made = connection.exec_driver_sql(
+                "INSERT INTO procrastinate_jobs (queue_name, task_name, args, status) "
+                "VALUES ('default', 'outbox.send', '{}', 'succeeded') RETURNING id"
+            ).scalar_one()
+            connection.exec_driver_sql(
+                "INSERT INTO procrastinate_events (job_id, type, at) "
+                "VALUES (%(id)s, 'succeeded', now() - %(age)s::interval)",
+                {"age": age, "id": made},
+            )
+    settings = Settings(database_url=_url(queue), jobs="worker", jobs_keep_days=7)
+    app = build_app(settings, lambda: pytest.fail("no job of ours runs here"))
+
+    async def prune() -> None:
+        async with app.open_async():
+            await app.tasks[PRUNE].func(timestamp=0)
+
+    asyncio.run(prune())
+    assert len(jobs(queue, "outbox.send")) == 1  # the day-old one is kept

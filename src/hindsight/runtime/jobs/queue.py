@@ -41,6 +41,8 @@ from hindsight.services.policy import settings_policy
 from hindsight.settings import Settings
 
 log = logging.getLogger("hindsight.jobs")
+PRUNE = "queue.prune"
+PRUNE_CRON = "17 3 * * *"  # daily, at a quiet time
 
 
 class Backoff(procrastinate.BaseRetryStrategy):
@@ -68,6 +70,15 @@ def build_app(settings: Settings, context: Callable[[], JobContext]) -> procrast
     for job in JOBS.values():
         task = app.task(name=job.name, retry=retry, lock=job.lock)(_task(job, context))
         app.periodic(cron=job.cron(settings), periodic_id=job.name)(task)
+
+    @app.periodic(cron=PRUNE_CRON, periodic_id=PRUNE)
+    @app.task(name=PRUNE, queueing_lock=PRUNE)
+    async def prune(timestamp: int) -> None:
+        """The queue's own upkeep (not a job of ours): finished jobs past `jobs_keep_days`."""
+        await app.job_manager.delete_old_jobs(
+            nb_hours=settings.jobs_keep_days * 24, include_failed=True, include_cancelled=True
+        )
+
     return app
 
 
