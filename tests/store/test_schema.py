@@ -6,12 +6,13 @@ from collections.abc import Callable
 
 import pytest
 import sqlalchemy as sa
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
 from hindsight.core.errors import ConfigError
 from hindsight.store.engine import create_engine, normalise_url, open_store
-from hindsight.store.migrate import current, head, upgrade
+from hindsight.store.migrate import alembic_config, current, head, upgrade
 from hindsight.store.tables import metadata
 
 
@@ -81,3 +82,16 @@ def test_database_urls_are_normalised(given: str, expected: str) -> None:
 def test_an_unsupported_driver_is_a_config_error() -> None:
     with pytest.raises(ConfigError, match="mysql"):
         create_engine("mysql://u@h/db")
+
+
+def test_the_job_queue_migration_goes_down_and_up_again(fresh_url: str) -> None:
+    engine = open_store(fresh_url)
+    try:
+        with engine.begin() as connection:
+            command.downgrade(alembic_config(connection), "0010")
+        with engine.connect() as connection:
+            names = set(sa.inspect(connection).get_table_names())
+        assert not {n for n in names if n.startswith("procrastinate_")}
+        assert upgrade(engine) == ("0010", head())
+    finally:
+        engine.dispose()
