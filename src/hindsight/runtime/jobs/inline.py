@@ -114,17 +114,14 @@ class InlineRunner:
     def poke(self, name: str) -> None:
         self.defer(name)
 
-    def defer(self, name: str, at: int | None = None, *, in_s: float = 0.0) -> bool:
-        """Queue job `name` to run `in_s` from now; False when one is already waiting to run
-        by then (a queueing lock)."""
+    def defer(self, name: str, at: int | None = None) -> bool:
+        """Queue job `name` to run now (for the instant `at`, by default now); False when one
+        is already waiting to run (a queueing lock; a retry waiting for its backoff is not)."""
         job = self.jobs[name]
         now = self._clock()
-        run_after = now + in_s
+        run_after = now
         with self._lock:
-            if any(
-                e.job.name == name and e.attempts == 0 and e.run_after <= run_after
-                for e in self._todo
-            ):
+            if any(e.job.name == name and e.attempts == 0 for e in self._todo):
                 return False
             self._todo.append(
                 _Entry(
