@@ -32,6 +32,7 @@ from hindsight.api.routes import (
     changes,
     hooks,
     incidents,
+    jobs,
     meta,
     postmortems,
     services,
@@ -102,11 +103,11 @@ def create_app(
                 server_logger().info("sample incident loaded", extra={"incident": slug})
             context.milestones.start()
             context.deliveries.start()
-            context.publisher.start()
+            await run_in_threadpool(context.jobs.start)
             try:
                 yield
             finally:
-                await run_in_threadpool(context.publisher.stop)
+                await run_in_threadpool(context.jobs.stop)  # after the job running now
                 await run_in_threadpool(context.deliveries.stop)  # stores what is queued
                 await run_in_threadpool(context.milestones.stop)  # refreshes what is marked
         finally:
@@ -136,6 +137,7 @@ def create_app(
         tracker_hooks,
         changes,
         services,
+        jobs,
     ):
         app.include_router(module.router)
     if not _install_web(app, settings, context):

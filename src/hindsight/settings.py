@@ -12,6 +12,7 @@ import datetime as dt
 import json
 from typing import Literal
 
+from croniter import croniter
 from pydantic import AliasChoices, Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -325,6 +326,68 @@ class Settings(BaseSettings):
     webhook_backoff_s: float = Field(
         default=2.0, ge=0, le=600, description="Seconds before the first retry (doubling after)."
     )
+
+    # --- background jobs (services.jobs; runtime.jobs): outbox, reminders, tracker sync -----
+    jobs: Literal["inline", "worker"] = Field(
+        default="inline",
+        description="Where background jobs run: `inline` inside the server process (any store; "
+        "the only choice on SQLite), or `worker` on PostgreSQL's job queue, run by "
+        "`hindsight worker` processes (the server then only defers jobs).",
+    )
+    jobs_attempts: int = Field(
+        default=5, ge=1, le=20, description="Runs of a failing job before it is failed."
+    )
+    jobs_backoff_s: float = Field(
+        default=2.0,
+        ge=0,
+        le=3600,
+        description="Seconds before a failed job runs again (doubling after each failure).",
+    )
+    jobs_outbox_cron: str = Field(
+        default="* * * * *",
+        description="When the outbox is swept for announcements and webhooks still to send "
+        "(cron; a 6th field is seconds). A publication also sends at once.",
+    )
+    jobs_reminders_cron: str = Field(
+        default="0 9 * * *",
+        description="When follow-up reminders are posted to Slack (cron, UTC; once a day "
+        "whatever the schedule: a day's reminder is one delivery).",
+    )
+    jobs_tracker_sync_cron: str = Field(
+        default="*/15 * * * *",
+        description="When action items are synced with the issue tracker (cron, UTC; only with "
+        "HINDSIGHT_TRACKER set).",
+    )
+    jobs_watch_s: float = Field(
+        default=1.0,
+        gt=0,
+        le=600,
+        description="How often the job runners look for outbox work (a read): an event queued "
+        "by any process is sent within this, between the outbox's scheduled sweeps.",
+    )
+    jobs_keep_days: int = Field(
+        default=7,
+        ge=1,
+        le=3650,
+        description="Finished jobs are kept in PostgreSQL's queue this many days (then deleted "
+        "by the worker, daily; what /metrics and the API count).",
+    )
+    jobs_stalled_after_s: float = Field(
+        default=30.0,
+        ge=1,
+        le=3600,
+        description="A worker silent this long is taken for dead and its running jobs run "
+        "again (workers beat every third of it).",
+    )
+
+    @field_validator("jobs_outbox_cron", "jobs_reminders_cron", "jobs_tracker_sync_cron")
+    @classmethod
+    def _cron(cls, value: str) -> str:
+        if not croniter.is_valid(value):
+            raise ValueError(
+                f"{value!r} is not a cron expression (minute hour day month weekday [second])"
+            )
+        return value
 
     @field_validator("database_url")
     @classmethod

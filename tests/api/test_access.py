@@ -42,6 +42,8 @@ NEEDS = {
     ("GET", "/api/v1/incidents/{ref}/postmortem/agenda"): "viewer",
     ("POST", "/api/v1/incidents/{ref}/postmortem/meeting-notes"): "editor",
     ("GET", "/api/v1/deliveries"): "admin",  # its targets are webhook URLs
+    ("GET", "/api/v1/jobs"): "viewer",  # task names and counts, no targets
+    ("POST", "/api/v1/jobs/{task}"): "admin",
     ("GET", "/api/v1/incidents/{ref}/action-items"): "viewer",
     ("GET", "/api/v1/action-items"): "viewer",
     ("PATCH", "/api/v1/action-items/{item_id}"): "editor",

@@ -1,6 +1,7 @@
 """What every request can reach: the settings, the engine, the clock, the metrics, the
 failed-authentication limiters (webhooks and API apart), the milestone refresher, the webhook
-deliveries' group-commit writer. One `AppContext` per `create_app`, kept on `app.state`.
+deliveries' group-commit writer, the background jobs' runner. One `AppContext` per
+`create_app`, kept on `app.state`.
 
 `uow()` is what reads and ordinary writes use: entering it first brings every incident a
 delivery marked up to date (read-your-writes for milestones). Webhook deliveries use
@@ -19,10 +20,11 @@ from hindsight.api.metrics import Metrics
 from hindsight.api.ratelimit import FailureLimiter
 from hindsight.core.policy import Policy
 from hindsight.runtime.delivery_writer import DeliveryWriter
+from hindsight.runtime.jobs import JobRunner, runner_for
 from hindsight.runtime.milestone_refresh import MilestoneRefresher
 from hindsight.services import Engine, UnitOfWork, backend
+from hindsight.services.jobs import JOBS
 from hindsight.services.policy import settings_policy
-from hindsight.services.publishing import Publisher
 from hindsight.settings import Settings
 
 Clock = Callable[[], float]  # Unix seconds
@@ -45,7 +47,7 @@ class AppContext:
     milestones: MilestoneRefresher = field(init=False)
     deliveries: DeliveryWriter = field(init=False)
     policy: Policy = field(init=False)  # the trigger table (services.policy)
-    publisher: Publisher = field(init=False)  # outgoing announcements and webhooks
+    jobs: JobRunner = field(init=False)  # background jobs: in process, or deferred to a queue
     _slots: CapacityLimiter | None = field(default=None, init=False, repr=False)
     # Webhook deliveries being parsed or stored now (counted on the event loop's thread):
     # bounded by `settings.delivery_queue_depth`, past which the hooks shed with 503.
@@ -53,7 +55,8 @@ class AppContext:
 
     def __post_init__(self) -> None:
         self.policy = settings_policy(self.settings)
-        self.publisher = Publisher(self.settings, self.delivery_uow, read_uow=self.read_uow)
+        self.jobs = runner_for(self.settings, self.delivery_uow, self.read_uow)
+        self.metrics.track_jobs(self.jobs.counts, JOBS)
         self.milestones = MilestoneRefresher(self.read_uow, self.delivery_uow)
         self.deliveries = DeliveryWriter(
             self.delivery_uow,

@@ -47,12 +47,15 @@ class TextFormatter(logging.Formatter):
         return line
 
 
-def configure_logging(json_lines: bool | None = None, level: str = "info") -> None:
-    """Log the server's and uvicorn's records to standard error, one record per line."""
+def configure_logging(
+    json_lines: bool | None = None, level: str = "info", *, also: tuple[str, ...] = ()
+) -> None:
+    """Log the server's and uvicorn's records (and those of the loggers `also` names) to
+    standard error, one record per line."""
     use_json = (not sys.stderr.isatty()) if json_lines is None else json_lines
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(JsonFormatter() if use_json else TextFormatter())
-    for name in (LOGGER, "uvicorn", "uvicorn.error"):
+    for name in (LOGGER, "uvicorn", "uvicorn.error", *also):
         logger = logging.getLogger(name)
         logger.handlers = [handler]
         logger.setLevel(level.upper())

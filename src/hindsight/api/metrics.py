@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import logging
+from collections.abc import Callable, Iterable, Iterator
+
 from prometheus_client import CollectorRegistry, Counter, Histogram, generate_latest
+from prometheus_client.core import GaugeMetricFamily
+from prometheus_client.registry import Collector
 
 LATENCY_BUCKETS = (0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0)
 
@@ -44,5 +49,46 @@ class Metrics:
             registry=self.registry,
         )
 
+    def track_jobs(
+        self, counts: Callable[[], dict[tuple[str, str], int]], tasks: Iterable[str]
+    ) -> None:
+        """Serve `hindsight_jobs{task, state}`, read from `counts` at each scrape (every known
+        task in the usual states, 0 where none)."""
+        self.registry.register(_JobsCollector(counts, tuple(tasks)))
+
     def exposition(self) -> bytes:
         return generate_latest(self.registry)
+
+
+STATES = ("todo", "doing", "succeeded", "failed")
+
+
+class _JobsCollector(Collector):
+    def __init__(self, counts: Callable[[], dict[tuple[str, str], int]], tasks: tuple[str, ...]):
+        self.counts = counts
+        self.tasks = tasks
+
+    def describe(self) -> Iterator[GaugeMetricFamily]:
+        yield self._family()
+
+    def collect(self) -> Iterator[GaugeMetricFamily]:
+        family = self._family()
+        try:
+            counts = self.counts()
+        except Exception:  # the queue's database is down: the other metrics still serve
+            logging.getLogger("hindsight.server").exception("job counts unavailable")
+            yield family
+            return
+        merged = {(task, state): 0 for task in self.tasks for state in STATES} | counts
+        for (task, state), n in sorted(merged.items()):
+            family.add_metric([task, state], n)
+        yield family
+
+    @staticmethod
+    def _family() -> GaugeMetricFamily:
+        return GaugeMetricFamily(
+            "hindsight_jobs",
+            "Background jobs by task and state (todo, doing, succeeded, failed; on the "
+            "PostgreSQL queue also cancelled, aborted).",
+            labels=("task", "state"),
+        )

@@ -42,6 +42,7 @@ COMMANDS: dict[str, str] = {
     "analyze": "analyze",
     "draft": "draft",
     "serve": "serve",
+    "worker": "worker",
     "token": "tokens",
     "actions": "actions",
     "change": "change",

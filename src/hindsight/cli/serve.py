@@ -73,6 +73,13 @@ def serve(
     mode = "no sign-in (local mode)" if settings.auth == "none" else "API tokens"
     plural = f", {workers} workers" if workers > 1 else ""
     console.err.print(f"Hindsight on http://{shown}:{port}/  ({mode}{plural}; API docs at /docs)")
+    if workers > 1 and settings.jobs == "inline":
+        console.err.print(
+            f"note: each of the {workers} processes runs the background jobs "
+            "(HINDSIGHT_JOBS=inline); on PostgreSQL set HINDSIGHT_JOBS=worker and run "
+            "`hindsight worker` (docs/deployment.md)",
+            markup=False,
+        )
     if workers == 1:
         config = uvicorn.Config(
             create_app(settings),

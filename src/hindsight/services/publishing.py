@@ -1,8 +1,8 @@
 """Outgoing deliveries: the publish announcement in Slack and the signed lifecycle webhooks.
 
 The events are queued in the transaction that caused them (`services.outbox`); here they are
-sent. Each job is a plain function with an idempotency key (the delivery row's `key`), so a
-job queue can take them over from the server's thread as they are:
+sent, by the `outbox.send` job (services.jobs; run in the server or by `hindsight worker`).
+Each step is a plain function and each delivery has an idempotency key (its row's `key`):
 
 - `fan_out(uow, settings, now)`: every queued lifecycle event → one delivery row per target
   (each webhook URL; for `postmortem.published` also the incident's Slack channel and the
@@ -29,7 +29,6 @@ import hashlib
 import hmac
 import json
 import logging
-import threading
 import time
 from collections.abc import Callable
 from typing import Any
@@ -86,6 +85,14 @@ def due(delivery: OutgoingDelivery, settings: Settings, now: dt.datetime) -> boo
     return now >= delivery.updated_at + dt.timedelta(seconds=wait)
 
 
+def work_due(uow: UnitOfWork, settings: Settings, now: dt.datetime) -> bool:
+    """Whether `run_once` has anything to do now (inside an open uow, a snapshot will do): a
+    lifecycle event to fan out, or a delivery whose backoff has passed."""
+    if uow.outgoing.pending(limit=1, target=LIFECYCLE):
+        return True
+    return any(due(d, settings, now) for d in uow.outgoing.pending(limit=500, exclude=LIFECYCLE))
+
+
 def deliver(
     uow_factory: Callable[[], UnitOfWork],
     settings: Settings,
@@ -138,7 +145,7 @@ def _post_slack(client: httpx.Client, settings: Settings, delivery: OutgoingDeli
                 "Authorization": f"Bearer {settings.slack_bot_token.get_secret_value()}",
                 "Content-Type": "application/json; charset=utf-8",
             },
-            json={"channel": channel, "text": announcement(delivery.body, settings)},
+            json={"channel": channel, "text": message(delivery.body, settings)},
             timeout=TIMEOUT_S,
         )
     except httpx.HTTPError as error:
@@ -154,6 +161,12 @@ def _post_slack(client: httpx.Client, settings: Settings, delivery: OutgoingDeli
     if not isinstance(answer, dict) or answer.get("ok") is not True:
         said = answer.get("error") if isinstance(answer, dict) else None
         raise _Failed(f"Slack refused the message: {said or 'no error given'}")
+
+
+def message(body: dict[str, Any], settings: Settings) -> str:
+    """A delivery's Slack text: its own (the day's reminders), or the publish announcement."""
+    text = body.get("text")
+    return text if isinstance(text, str) else announcement(body, settings)
 
 
 def announcement(body: dict[str, Any], settings: Settings) -> str:
@@ -205,8 +218,8 @@ def run_once(
     *,
     read_uow: Callable[[], UnitOfWork] | None = None,
 ) -> dict[str, int]:
-    """Fan out what is queued, then attempt every delivery that is due once: what a job queue's
-    tick would do. Counts by resulting state. With `read_uow` (a snapshot) an idle tick takes
+    """Fan out what is queued, then attempt every delivery that is due once: the `outbox.send`
+    job. Counts by resulting state. With `read_uow` (a snapshot) an idle tick takes
     no write lock."""
     with (read_uow or uow_factory)() as uow:
         now = utc_now()
@@ -232,57 +245,3 @@ def run_once(
         state = deliver(uow_factory, settings, delivery_id, client)
         counts[state] = counts.get(state, 0) + 1
     return counts
-
-
-class Publisher:
-    """The server's sender thread (until a job queue takes the jobs): wakes when poked and
-    every `interval` seconds, and runs `run_once`."""
-
-    def __init__(
-        self,
-        settings: Settings,
-        uow_factory: Callable[[], UnitOfWork],
-        *,
-        interval: float = 1.0,
-        client: httpx.Client | None = None,
-        read_uow: Callable[[], UnitOfWork] | None = None,
-    ) -> None:
-        self.settings = settings
-        self.uow_factory = uow_factory
-        self.read_uow = read_uow
-        self.interval = interval
-        self.client = client
-        self._wake = threading.Event()
-        self._stopping = threading.Event()
-        self._thread: threading.Thread | None = None
-
-    def start(self) -> None:
-        if self._thread is not None:
-            return
-        self._stopping.clear()
-        self._thread = threading.Thread(target=self._run, name="publisher", daemon=True)
-        self._thread.start()
-
-    def poke(self) -> None:
-        self._wake.set()
-
-    def stop(self) -> None:
-        self._stopping.set()
-        self._wake.set()
-        if self._thread is not None:
-            self._thread.join()
-            self._thread = None
-
-    def _run(self) -> None:
-        client = self.client or httpx.Client()
-        try:
-            while not self._stopping.is_set():
-                try:
-                    run_once(self.uow_factory, self.settings, client, read_uow=self.read_uow)
-                except Exception:
-                    log.exception("outgoing deliveries failed")
-                self._wake.wait(self.interval)
-                self._wake.clear()
-        finally:
-            if self.client is None:
-                client.close()

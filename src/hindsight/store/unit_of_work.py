@@ -36,6 +36,7 @@ from hindsight.store.changes import ChangeRepository
 from hindsight.store.chat_names import ChatNameRepository
 from hindsight.store.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, WriterLock, writer_lock
 from hindsight.store.event_repository import EventRepository
+from hindsight.store.job_queue import JobQueueRepository
 from hindsight.store.outgoing import OutgoingRepository
 from hindsight.store.repositories import (
     AuditRepository,
@@ -66,6 +67,7 @@ class UnitOfWork:
     catalog: CatalogRepository
     outgoing: OutgoingRepository
     chat_names: ChatNameRepository
+    jobs: JobQueueRepository
 
     def __init__(
         self,
@@ -129,6 +131,7 @@ class UnitOfWork:
         self.catalog = CatalogRepository(connection)
         self.outgoing = OutgoingRepository(connection)
         self.chat_names = ChatNameRepository(connection)
+        self.jobs = JobQueueRepository(connection)
         return self
 
     def savepoint(self) -> Savepoint:

@@ -408,7 +408,7 @@ def status_route(ref: str, body: StatusIn, request: Request, who: Editor) -> dic
             code="transition-refused",
             extra={"reasons": list(refused.reasons)},
         ) from None
-    context.publisher.poke()
+    context.jobs.poke("outbox.send")
     return {
         "state": moved.after.slug,
         "status": moved.after.value,
