@@ -5,6 +5,7 @@ violation. Screenshots land in artifacts/screenshots/ (first-hour-*.png)."""
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -166,3 +167,31 @@ def test_form_rows_write_the_markdown_and_follow_it(chromium: Browser, live: Liv
     saved = page.locator("#markdown").input_value()
     assert "**Author:** Tomás Ortega" in saved and "Alert when the pool saturates" not in saved
     context.close()
+
+
+def test_roadmap_chart_labels_do_not_overlap_in_chromium(chromium: Browser) -> None:
+    from hindsight.report.roadmap_html import _STYLE, _bars, _by_month
+
+    months = ["2016-01", "2016-02", "2016-03", *(f"{y}-06" for y in range(2017, 2026))]
+    title = "Detection gaps on checkout-api during deploys of the connection pool settings"
+    page = chromium.new_page()
+    page.set_content(  # with the roadmap page's own stylesheet (its 12 px labels)
+        f"<!doctype html><style>{_STYLE}</style><body>"
+        + _by_month(months, [5.0] * len(months), "Median minutes")
+        + _bars([title, "Runbooks"], [3.5, 1.0], "Leverage")
+        + "</body>"
+    )
+    boxes = page.locator("svg text.month").evaluate_all(
+        "els => els.map(e => { const b = e.getBBox(); return [b.x, b.x + b.width]; })"
+    )
+    assert len(boxes) >= 8
+    for (_, right), (left, _) in itertools.pairwise(boxes):
+        assert right <= left, boxes  # drawn apart, not run together into one string
+    # Bar labels are shown whole: inside their drawing, not cut at its edge.
+    fits = page.locator("svg text.bar-label").evaluate_all(
+        "els => els.map(e => e.getBBox().x + e.getBBox().width"
+        " <= e.ownerSVGElement.viewBox.baseVal.width + 0.5)"
+    )
+    assert fits and all(fits), fits
+    shot(page, "first-hour-roadmap-charts")
+    page.close()
