@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from hindsight.core.events import Event
 from hindsight.sources import get_source
-from hindsight.sources.slack import SlackSource, name_ids, shown_ids
+from hindsight.sources.slack import SlackSource, ToldNames, name_ids, shown_ids
 
 if TYPE_CHECKING:  # the file commands use `FileNames` without loading the store
     from hindsight.store.unit_of_work import UnitOfWork
@@ -21,15 +21,20 @@ if TYPE_CHECKING:  # the file commands use `FileNames` without loading the store
 SLACK = "slack"
 
 
-def told_names(source: str, name: str, payload: bytes) -> dict[str, str]:
-    """Id → name, as far as the payload tells (nothing for a tool that is not a chat)."""
-    names_of = getattr(get_source(source), "chat_names", None)
-    return dict(names_of(name, payload)) if names_of is not None else {}
+def told_names(source: str, name: str, payload: bytes) -> ToldNames | None:
+    """What the payload says ids are called (None for a tool that is not a chat)."""
+    told = getattr(get_source(source), "names_told", None)
+    return told(name, payload) if told is not None else None
 
 
-def learn_chat_names(uow: UnitOfWork, source: str, names: dict[str, str]) -> int:
-    """Keep `names` (inside an open uow); how many were new or changed."""
-    return uow.chat_names.learn(source, names, dt.datetime.now(dt.UTC)) if names else 0
+def learn_chat_names(uow: UnitOfWork, source: str, told: ToldNames | None) -> int:
+    """Keep the names `told` (inside an open uow); how many were new or changed."""
+    shown = told.shown if told is not None else {}
+    if not shown:
+        return 0
+    assert told is not None
+    named = {ident: (told.kind(ident), value) for ident, value in shown.items()}
+    return uow.chat_names.learn(source, named, dt.datetime.now(dt.UTC))
 
 
 def with_chat_names(uow: UnitOfWork, events: Sequence[Event]) -> list[Event]:

@@ -55,16 +55,22 @@ class IncidentSnapshot:
     events_total: int
 
 
+def _whole(uow: UnitOfWork, incident_id: int) -> tuple[list[Event] | None, int]:
+    """Every event of the incident, named, when it has at most `WHOLE_UP_TO` (None: a
+    storm), and how many there are."""
+    total = uow.events.count(incident_id)
+    if total > WHOLE_UP_TO:
+        return None, total
+    return with_chat_names(uow, list(uow.events.for_incident(incident_id))), total
+
+
 def _timeline(uow: UnitOfWork, incident_id: int) -> tuple[Timeline, bool, int]:
     """The timeline the page shows, whether it was read whole, and how many events there are."""
-    total = uow.events.count(incident_id)
-    whole = total <= WHOLE_UP_TO
-    found = (
-        list(uow.events.for_incident(incident_id))
-        if whole
-        else uow.events.milestone_candidates(incident_id, exact_up_to=WHOLE_UP_TO)
-    )
-    return build_timeline(with_chat_names(uow, found)), whole, total
+    found, total = _whole(uow, incident_id)
+    if found is not None:
+        return build_timeline(found), True, total
+    key = uow.events.milestone_candidates(incident_id, exact_up_to=WHOLE_UP_TO)
+    return build_timeline(with_chat_names(uow, key)), False, total
 
 
 @dataclass(frozen=True)
@@ -148,11 +154,7 @@ def event_page(
     """One page of the incident's events, as the incident page lists them (the events API)."""
     with uow:
         incident = find_incident(uow, ref)
-        whole = uow.events.count(incident.id) <= WHOLE_UP_TO
-        timeline = (
-            build_timeline(with_chat_names(uow, list(uow.events.for_incident(incident.id))))
-            if whole
-            else None
-        )
+        found, _ = _whole(uow, incident.id)
+        timeline = build_timeline(found) if found is not None else None
         page = _page_of(uow, incident.id, timeline, offset=offset, limit=limit, source="", kind="")
     return incident, page

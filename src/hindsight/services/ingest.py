@@ -245,9 +245,12 @@ def ingest_parsed(
     if seen is not None and (target is None or target.id == seen[1]):
         known = target or find_incident(uow, seen[1])
         return IngestResult(known, found.count, 0, redelivery=True)
-    bound = _learn_channels(uow, evidence, actor)
-    names = told_names(source, evidence.name, evidence.payload)
-    learned = learn_chat_names(uow, source, names)
+    # A chat payload's names, read once: its channels' let the naming convention bind them to
+    # their incident before this delivery is placed (so its message joins at once).
+    told = told_names(source, evidence.name, evidence.payload)
+    bound = learn_channel_names(uow, told.channels, actor=actor) if told and told.channels else 0
+    learned = learn_chat_names(uow, source, told)
+    names = told.shown if told is not None else {}
     result = _place(uow, evidence, target, seen, bound, actor, window, refresh, lookback, names)
     return dataclasses.replace(result, names_learned=learned) if learned else result
 
@@ -323,18 +326,9 @@ def _place(
 
 
 def _has_messages(evidence: Evidence) -> bool:
-    events = evidence.events if isinstance(evidence, Parsed) else ()
-    return not isinstance(evidence, Parsed) or any(e.kind is EventKind.CHAT_MESSAGE for e in events)
-
-
-def _learn_channels(uow: UnitOfWork, evidence: Evidence, actor: str) -> int:
-    """A source that names chat channels (Slack) lets the naming convention bind them to
-    their incident before this delivery is placed, so its message joins at once; how many."""
-    names_of = getattr(get_source(evidence.source_name), "channel_names", None)
-    if names_of is None:
-        return 0
-    names = names_of(evidence.name, evidence.payload)
-    return learn_channel_names(uow, names, actor=actor) if names else 0
+    if not isinstance(evidence, Parsed):
+        return True  # a bulk batch: its events are in stored form; treat it as messages
+    return any(e.kind is EventKind.CHAT_MESSAGE for e in evidence.events)
 
 
 class Unplaced(UserError):

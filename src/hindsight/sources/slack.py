@@ -14,6 +14,7 @@ import io
 import re
 import zipfile
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from hindsight.core.events import Actor, Event, EventKind
@@ -142,6 +143,24 @@ _ID = re.compile(r"[UWBCG][A-Z0-9]{6,20}")
 _NAMED = re.compile(r"(?<![\w])([@#]?)([UWBCG][A-Z0-9]{6,20})(?![\w])")
 
 
+@dataclass(frozen=True)
+class ToldNames:
+    """What one payload says ids are called: its members' and its channels' names."""
+
+    users: dict[str, str]
+    channels: dict[str, str]
+
+    @property
+    def shown(self) -> dict[str, str]:
+        """Every id → name worth keeping: Slack's own ids only (a hostile body may put anything
+        in them), names cut to what the store keeps."""
+        found = self.users | self.channels
+        return {k: v[:200] for k, v in found.items() if _ID.fullmatch(k)}
+
+    def kind(self, ident: str) -> str:
+        return "channel" if ident in self.channels else "user"
+
+
 def name_ids(event: Event, names: Mapping[str, str]) -> Event:
     """The event with the user and channel ids it shows (its author, its channel, its
     mentions) in the names `names` knows; ids it does not know stay as they are. A live
@@ -243,53 +262,43 @@ class SlackSource:
         ignore_unplaced=True,
     )
 
-    def channel_names(self, name: str, data: bytes) -> dict[str, str]:
-        """Channel id → name, as the payload tells them: an export's channels.json and
-        groups.json, or an Events API `channel_created` / `channel_rename` event (what the
-        naming convention reads to find an incident's channel)."""
-        if data[:4] == b"PK\x03\x04":
-            files = _unzip(name, data)
-            prefix = _export_root(name, files)
-            channels = _read_channels(name, files, prefix, _Users({}, set()))
-            return {channel_id: folder for folder, (channel_id, _) in channels.items()}
-        body = obj(load_json(name, data), name, "")
-        event = body.get("event")
-        if body.get("type") != "event_callback" or not isinstance(event, dict):
-            return {}
-        if event.get("type") not in ("channel_created", "channel_rename"):
-            return {}
-        channel = obj(req(event, "channel", name, "event"), name, "event.channel")
-        return {
-            text(channel, "id", name, "event.channel"): text(channel, "name", name, "event.channel")
-        }
-
-    def chat_names(self, name: str, data: bytes) -> dict[str, str]:
-        """User and channel id → the name people know it by, as the payload tells them: an
-        export's users.json and channels.json; a live channel created or renamed, a member who
-        joined or changed their profile, a message that carries its author's profile."""
+    def names_told(self, name: str, data: bytes) -> ToldNames:
+        """The user and channel names the payload tells, read once: an export's users.json,
+        channels.json and groups.json; a live channel created or renamed (what the naming
+        convention reads to find an incident's channel), a member who joined or changed their
+        profile, a message that carries its author's profile."""
         if data[:4] == b"PK\x03\x04":
             files = _unzip(name, data)
             prefix = _export_root(name, files)
             users = _read_users(name, files, prefix)
             channels = _read_channels(name, files, prefix, users)
-            return users.names | {channel_id: f for f, (channel_id, _) in channels.items()}
+            return ToldNames(users.names, {i: folder for folder, (i, _) in channels.items()})
         body = obj(load_json(name, data), name, "")
         event = body.get("event")
         if body.get("type") != "event_callback" or not isinstance(event, dict):
-            return {}
-        found = self.channel_names(name, data)
+            return ToldNames({}, {})
+        told: dict[str, str] = {}
+        if event.get("type") in ("channel_created", "channel_rename"):
+            channel = obj(req(event, "channel", name, "event"), name, "event.channel")
+            where = "event.channel"
+            told[text(channel, "id", name, where)] = text(channel, "name", name, where)
+        members: dict[str, str] = {}
         member = event.get("user")
         if event.get("type") in ("user_change", "team_join") and isinstance(member, dict):
             member_id, shown = member.get("id"), _profile_name(member.get("profile"))
             shown = shown or member.get("real_name") or member.get("name")
             if isinstance(member_id, str) and isinstance(shown, str) and shown.strip():
-                found[member_id] = shown
+                members[member_id] = shown
         message = event.get("message") if event.get("subtype") == "message_changed" else event
         if isinstance(message, dict) and isinstance(message.get("user"), str):
             shown = _profile_name(message.get("user_profile"))
             if shown and shown.strip():
-                found[message["user"]] = shown
-        return {k: v[:200] for k, v in found.items() if _ID.fullmatch(k)}
+                members[message["user"]] = shown
+        return ToldNames(members, told)
+
+    def chat_names(self, name: str, data: bytes) -> dict[str, str]:
+        """User and channel id → the name people know it by, as the payload tells them."""
+        return self.names_told(name, data).shown
 
     def detect(self, name: str, data: bytes) -> bool:
         if data[:4] == b"PK\x03\x04":

@@ -31,23 +31,19 @@ def _upsert(dialect: str) -> object:
 _UPSERT = {dialect: _upsert(dialect) for dialect in ("postgresql", "sqlite")}
 
 
-def id_kind(ident: str) -> str:
-    return "channel" if ident[:1] in ("C", "G") else "user"
-
-
 class ChatNameRepository:
     def __init__(self, connection: Connection) -> None:
         self.connection = connection
 
-    def learn(self, source: str, names: Mapping[str, str], now: dt.datetime) -> int:
-        """Keep each id's name (a renamed channel, a changed profile: the newest wins); how
-        many rows were new or changed."""
+    def learn(self, source: str, names: Mapping[str, tuple[str, str]], now: dt.datetime) -> int:
+        """Keep each id's (kind, name) (a renamed channel, a changed profile: the newest
+        wins); how many rows were new or changed."""
         if not names:
             return 0
         known = self.lookup(source, names)
         rows = [
-            {"source": source, "ident": i, "kind": id_kind(i), "name": n, "updated_at": now}
-            for i, n in sorted(names.items())
+            {"source": source, "ident": i, "kind": kind, "name": n, "updated_at": now}
+            for i, (kind, n) in sorted(names.items())
             if known.get(i) != n
         ]
         if rows:

@@ -18,6 +18,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from hindsight.core.document.structure import (
+    COLUMNS,
     TYPES,
     FormRow,
     action_rows,
@@ -30,7 +31,6 @@ from hindsight.web.context import check_csrf, viewer
 from hindsight.web.routing import make_router
 
 MAX_ROWS = 200
-_COLUMNS = ("owner", "action", "type", "due", "tracking")
 
 
 class RowIn(BaseModel):
@@ -48,8 +48,12 @@ class StructureRequest(BaseModel):
     actions: list[RowIn] | None = Field(default=None, max_length=MAX_ROWS)
 
 
+def _cells(data: dict[str, Any]) -> dict[str, str]:
+    return {k: str(data.get(k) or "") for k in COLUMNS}
+
+
 def _row(data: dict[str, Any]) -> FormRow:
-    return FormRow(**{k: str(data.get(k) or "") for k in _COLUMNS}, row=data.get("row"))
+    return FormRow(**_cells(data), row=data.get("row"))
 
 
 def structure(markdown: str) -> dict[str, Any]:
@@ -60,7 +64,7 @@ def structure(markdown: str) -> dict[str, Any]:
             for f in header_fields(markdown)
         ],
         "actions": [
-            {**{k: r.cell(k) for k in _COLUMNS}, "row": r.row} for r in action_rows(markdown)
+            {**{k: r.cell(k) for k in COLUMNS}, "row": r.row} for r in action_rows(markdown)
         ],
         "types": list(TYPES),
     }
@@ -89,8 +93,8 @@ def apply_form(
         before_rows = None  # a tampered field: the rows are not applied
     if not isinstance(before_rows, list):
         return text
-    shown = [{k: str(r.get(k) or "") for k in _COLUMNS} for r in before_rows if isinstance(r, dict)]
-    given = [{k: str(r.get(k) or "") for k in _COLUMNS} for r in rows]
+    shown = [_cells(r) for r in before_rows if isinstance(r, dict)]
+    given = [_cells(r) for r in rows]
     # The page adds one blank row for a new item: unchanged when it is still blank.
     if given[: len(shown)] == shown and all(not any(r.values()) for r in given[len(shown) :]):
         return text

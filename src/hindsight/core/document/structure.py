@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from hindsight.core.document.model import HeaderField, Table
+from hindsight.core.document.model import Document, HeaderField, Table
 from hindsight.core.document.parse import parse
 from hindsight.core.document.readers import column_roles, placeholder_text
 from hindsight.core.document.render import render_field, render_table
@@ -68,16 +68,16 @@ def header_fields(markdown: str) -> tuple[FormField, ...]:
     return tuple(out)
 
 
-def _table(markdown: str) -> Table | None:
+def _table(document: Document) -> Table | None:
     """The action items' first table (where form rows live)."""
-    for block in parse(markdown).section_blocks(SectionKind.ACTION_ITEMS):
+    for block in document.section_blocks(SectionKind.ACTION_ITEMS):
         if isinstance(block, Table) and block.span is not None:
             return block
     return None
 
 
 def action_rows(markdown: str) -> tuple[FormRow, ...]:
-    table = _table(markdown)
+    table = _table(parse(markdown))
     if table is None:
         return ()
     roles = column_roles(table.header)
@@ -92,14 +92,13 @@ def action_rows(markdown: str) -> tuple[FormRow, ...]:
     return tuple(rows)
 
 
-def _escape(value: str) -> str:
-    """One table cell: a line of text whose pipes do not split it."""
-    flat = " ".join(value.split())
-    return flat.replace("\\|", "|").replace("|", "\\|")
-
-
 def _one_line(value: str) -> str:
     return " ".join(value.split())
+
+
+def _escape(value: str) -> str:
+    """One table cell: a line of text whose pipes do not split it."""
+    return _one_line(value).replace("\\|", "|").replace("|", "\\|")
 
 
 def with_header(markdown: str, values: Mapping[str, str]) -> str:
@@ -126,12 +125,12 @@ def with_action_rows(markdown: str, rows: Sequence[FormRow]) -> str:
     kept = [r for r in rows if not r.empty]
     document = parse(markdown)
     lines = markdown.split("\n")
-    table = _table(markdown)
+    table = _table(document)
     if table is None:
         if not kept:
             return markdown
         header = tuple(HEADINGS[c] for c in COLUMNS)
-        block = render_table(Table(header, tuple(_cells(r, header, None) for r in kept)))
+        block = render_table(Table(header, _cells(kept, header, ())))
         section = next((s for s in document.sections if s.kind is SectionKind.ACTION_ITEMS), None)
         end = section.end_line if section is not None else None
         if section is None or end is None:
@@ -143,20 +142,24 @@ def with_action_rows(markdown: str, rows: Sequence[FormRow]) -> str:
     # A value for a column the table lacks adds the column rather than being dropped.
     added = [c for c in COLUMNS if c not in roles and any(r.cell(c).strip() for r in kept)]
     header = (*table.header, *(HEADINGS[c] for c in added))
-    new_rows = tuple(_cells(r, header, table) for r in kept)
-    rendered = render_table(Table(header, new_rows, table.align))
+    rendered = render_table(Table(header, _cells(kept, header, table.rows), table.align))
     lines[table.span.start - 1 : table.span.end] = rendered.split("\n")
     return "\n".join(lines)
 
 
-def _cells(row: FormRow, header: tuple[str, ...], table: Table | None) -> tuple[str, ...]:
+def _cells(
+    rows: Sequence[FormRow], header: tuple[str, ...], before: tuple[tuple[str, ...], ...]
+) -> tuple[tuple[str, ...], ...]:
+    """The table rows for `rows` under `header`; a row read from the table (`row`) keeps its
+    cells in the columns the form does not edit."""
     roles = column_roles(header)
-    old: tuple[str, ...] = ()
-    if table is not None and row.row is not None and 0 <= row.row < len(table.rows):
-        old = table.rows[row.row]
-    cells = [old[i] if i < len(old) else "" for i in range(len(header))]
-    for role in COLUMNS:
-        position = roles.get(role)
-        if position is not None:
-            cells[position] = _escape(row.cell(role))
-    return tuple(cells)
+    out = []
+    for row in rows:
+        old = before[row.row] if row.row is not None and 0 <= row.row < len(before) else ()
+        cells = [old[i] if i < len(old) else "" for i in range(len(header))]
+        for role in COLUMNS:
+            position = roles.get(role)
+            if position is not None:
+                cells[position] = _escape(row.cell(role))
+        out.append(tuple(cells))
+    return tuple(out)
