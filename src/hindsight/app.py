@@ -38,6 +38,7 @@ from hindsight.api.routes import (
     services,
     tokens,
     tracker_hooks,
+    workflow,
 )
 from hindsight.core.errors import ConfigError
 from hindsight.services import Engine, open_store
@@ -130,6 +131,7 @@ def create_app(
     for module in (
         incidents,
         postmortems,
+        workflow,
         tokens,
         meta,
         hooks,

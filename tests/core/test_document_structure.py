@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from hindsight.core.document import parse
+from hindsight.core.document.action_items import read_action_items
 from hindsight.core.document.blank import blank_postmortem
-from hindsight.core.document.readers import read_action_items
 from hindsight.core.document.render import render
 from hindsight.core.document.structure import (
     FormRow,

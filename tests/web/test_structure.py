@@ -10,7 +10,7 @@ from urllib.parse import urlencode
 from fastapi.testclient import TestClient
 
 from hindsight.core.document import parse
-from hindsight.core.document.readers import read_action_items
+from hindsight.core.document.action_items import read_action_items
 from hindsight.services.postmortems import get_postmortem
 from tests.web.conftest import Store, sign_in
 

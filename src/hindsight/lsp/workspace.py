@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from hindsight.core.checks import LintOptions, LintResult, lint
 from hindsight.core.checks.fixes import fix
 from hindsight.core.document import parse
+from hindsight.core.document.action_items import column_roles
 from hindsight.core.document.model import Document, Span, Table
-from hindsight.core.document.readers import column_roles
 from hindsight.core.document.template import (
     ACTION_TYPES,
     REPORTERS,

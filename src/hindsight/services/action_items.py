@@ -18,7 +18,7 @@ from hindsight.core.actions.due import due_date, is_overdue
 from hindsight.core.actions.matching import Known, Row, match_rows
 from hindsight.core.analysis.records import stated_done
 from hindsight.core.document import parse
-from hindsight.core.document.readers import ActionItem, read_action_items
+from hindsight.core.document.action_items import ActionItem, read_action_items
 from hindsight.core.document.template import ACTION_TYPES
 from hindsight.core.errors import InputError
 from hindsight.services.errors import NotFoundError

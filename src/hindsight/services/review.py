@@ -21,6 +21,7 @@ import icalendar
 
 from hindsight.core.checks import LintOptions
 from hindsight.core.document import Document, parse, render
+from hindsight.core.document.action_items import read_action_items
 from hindsight.core.document.model import (
     BulletList,
     ListItem,
@@ -28,12 +29,7 @@ from hindsight.core.document.model import (
     Section,
     section_text,
 )
-from hindsight.core.document.readers import (
-    read_action_items,
-    read_five_whys,
-    read_root_cause,
-    read_timeline,
-)
+from hindsight.core.document.readers import read_five_whys, read_root_cause, read_timeline
 from hindsight.core.document.template import SectionKind, is_placeholder
 from hindsight.core.errors import UserError
 from hindsight.services.incidents import find_incident

@@ -7,6 +7,7 @@ records.py       the stored values (frozen dataclasses, no SQLAlchemy in them)
 mapping.py       explicit row ⇄ value functions
 event_values.py  events as the plain tuples the bulk insert writes (pure)
 repositories.py  queries per aggregate, on one connection (events: event_repository.py;
-                 tokens: tokens.py; web sessions: sessions.py)
+                 postmortems: postmortem_repository.py; tokens: tokens.py; web sessions:
+                 sessions.py; chat names: chat_names.py)
 unit_of_work.py  one transaction per use case
 """

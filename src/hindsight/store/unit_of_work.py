@@ -38,11 +38,11 @@ from hindsight.store.engine import READ_ONLY, SQLITE_BUSY_TIMEOUT_MS, WriterLock
 from hindsight.store.event_repository import EventRepository
 from hindsight.store.job_queue import JobQueueRepository
 from hindsight.store.outgoing import OutgoingRepository
+from hindsight.store.postmortem_repository import PostmortemRepository
 from hindsight.store.repositories import (
     AuditRepository,
     IncidentRepository,
     PayloadRepository,
-    PostmortemRepository,
 )
 
 

@@ -12,8 +12,8 @@ from hindsight.core.actions.marker import carries_marker, hidden_marker, marked_
 from hindsight.core.actions.matching import Known, Row, match_rows
 from hindsight.core.actions.writeback import with_tracking
 from hindsight.core.document import parse
+from hindsight.core.document.action_items import read_action_items
 from hindsight.core.document.blank import blank_postmortem
-from hindsight.core.document.readers import read_action_items
 from hindsight.core.document.render import render
 from hindsight.core.errors import InputError
 

@@ -14,12 +14,8 @@ from hindsight.core.document import (
     parse,
     render,
 )
-from hindsight.core.document.readers import (
-    read_action_items,
-    read_five_whys,
-    read_root_cause,
-    read_timeline,
-)
+from hindsight.core.document.action_items import read_action_items
+from hindsight.core.document.readers import read_five_whys, read_root_cause, read_timeline
 
 
 def test_aliases_map_to_template_sections() -> None:

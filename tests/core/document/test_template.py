@@ -7,8 +7,9 @@ import re
 from pathlib import Path
 
 from hindsight.core.document import parse, render
+from hindsight.core.document.action_items import read_action_items
 from hindsight.core.document.blank import blank_postmortem
-from hindsight.core.document.readers import read_action_items, read_impact
+from hindsight.core.document.readers import read_impact
 from hindsight.core.document.template import (
     HEADER_FIELDS,
     IMPACT_FIELDS,

@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 from hindsight.core.analysis import record_from_import
+from hindsight.core.document.action_items import read_action_items
 from hindsight.core.document.model import BulletList
-from hindsight.core.document.readers import read_action_items, read_root_cause
+from hindsight.core.document.readers import read_root_cause
 from hindsight.core.document.template import TEMPLATE, SectionKind
 from hindsight.core.importing import ImportResult, import_text
 

@@ -8,8 +8,6 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from fastapi.concurrency import run_in_threadpool
-from pydantic import BaseModel
-from pydantic import Field as PydanticField
 
 from hindsight.api.auth import Principal, require
 from hindsight.api.context import get_context, get_uow
@@ -26,12 +24,11 @@ from hindsight.core.document.model import Document
 from hindsight.core.document.serialize import to_dict
 from hindsight.report.json import file_dict
 from hindsight.report.registry import FileResult
-from hindsight.services import Postmortem, UnitOfWork, utc_now
+from hindsight.services import Postmortem, UnitOfWork
 from hindsight.services.auth import Role
 from hindsight.services.errors import ConflictError
 from hindsight.services.incidents import get_incident
 from hindsight.services.linting import lint_markdown, settings_options
-from hindsight.services.outbox import LIFECYCLE
 from hindsight.services.postmortems import (
     action_items,
     get_postmortem,
@@ -40,23 +37,12 @@ from hindsight.services.postmortems import (
     start_postmortem,
     update_postmortem,
 )
-from hindsight.services.review import (
-    MEETING_MINUTES,
-    incident_agenda,
-    parse_start,
-    save_meeting_notes,
-    to_html,
-    to_ics,
-    to_markdown,
-)
 from hindsight.services.revisions import unified_diff
-from hindsight.services.workflow import Gate, WorkflowRefused, approve, postmortem_gate, set_state
 
 router = APIRouter(prefix="/api/v1", tags=["postmortems"], responses={"default": PROBLEM_SCHEMA})
 Uow = Annotated[UnitOfWork, Depends(get_uow)]
 Viewer = Annotated[Principal, Depends(require(Role.VIEWER))]
 Editor = Annotated[Principal, Depends(require(Role.EDITOR))]
-Admin = Annotated[Principal, Depends(require(Role.ADMIN))]
 MARKDOWN = "text/markdown"
 _MARKDOWN_BODY = {
     "requestBody": {
@@ -72,7 +58,7 @@ def etag(version: int) -> str:
     return f'"{version}"'
 
 
-def _expected_version(if_match: str | None) -> int:
+def expected_version(if_match: str | None) -> int:
     if not if_match:
         raise Problem(
             428,
@@ -96,7 +82,7 @@ def _wants_markdown(request: Request, format: str | None) -> bool:
     return MARKDOWN in accept and "application/json" not in accept
 
 
-def _respond(
+def respond(
     request: Request, response: Response, slug: str, pm: Postmortem, format: str | None
 ) -> Any:
     headers = {"ETag": etag(pm.version)}
@@ -148,7 +134,7 @@ def read_route(
     ref: str, request: Request, response: Response, uow: Uow, _: Viewer, format: Format = None
 ) -> Any:
     incident = get_incident(uow, ref)
-    return _respond(request, response, incident.slug, get_postmortem(uow, incident.id), format)
+    return respond(request, response, incident.slug, get_postmortem(uow, incident.id), format)
 
 
 @router.post(
@@ -165,7 +151,7 @@ async def create_route(ref: str, request: Request, response: Response, who: Edit
     pm = await run_in_threadpool(
         start_postmortem, uow, incident.id, author=who.name, markdown=markdown
     )
-    return _respond(request, response, incident.slug, pm, None)
+    return respond(request, response, incident.slug, pm, None)
 
 
 @router.put(
@@ -215,7 +201,7 @@ def _save(
         )
     uow = get_uow(request)
     incident = get_incident(uow, ref)
-    expected = _expected_version(if_match)
+    expected = expected_version(if_match)
     current = get_postmortem(uow, incident.id)
     if current.version != expected:
         raise _stale(current.version, expected)
@@ -225,7 +211,7 @@ def _save(
         )
     except ConflictError as conflict:  # another save won between the check and this one
         raise _stale(conflict.current_version, expected) from None
-    return _respond(request, response, incident.slug, saved, None)
+    return respond(request, response, incident.slug, saved, None)
 
 
 @router.patch(
@@ -329,185 +315,3 @@ def lint_route(ref: str, request: Request, uow: Uow, _: Viewer) -> dict[str, Any
     result = lint_markdown(pm.markdown, settings_options(get_context(request).settings.lint_config))
     body = file_dict(FileResult(f"incidents/{incident.slug}/postmortem.md", result))
     return {"incident": incident.slug, "version": pm.version, **body}
-
-
-# --- the workflow: Draft → In review → Published, approvals, the review meeting --------------
-
-
-class StatusIn(BaseModel):
-    state: str = PydanticField(description="draft, in-review or published")
-    reason: str | None = PydanticField(
-        default=None, max_length=2000, description="Why (needed to reopen a published one)."
-    )
-
-
-class ApprovalIn(BaseModel):
-    as_: str | None = PydanticField(
-        default=None,
-        alias="as",
-        max_length=200,
-        description="The reviewer, as the Reviewers field names them (default: the caller).",
-    )
-
-
-class NotesIn(BaseModel):
-    notes: dict[str, Annotated[str, PydanticField(max_length=20_000)]]
-
-
-def _gate_out(slug: str, found: Gate) -> dict[str, Any]:
-    return {
-        "incident": slug,
-        "state": found.state.slug,
-        "status": found.state.value,
-        "author": found.author.name if found.author else None,
-        "reviewers": [r.name for r in found.reviewers],
-        "approvals": [
-            {"by": a.by, "version": a.version, "at": a.at.isoformat()} for a in found.approvals
-        ],
-        "can_publish": not found.blocking,
-        "blocking": list(found.blocking),
-        "warnings": list(found.warnings),
-    }
-
-
-@router.get(
-    "/incidents/{ref}/postmortem/workflow",
-    summary="Where the postmortem stands: its state, approvals, and what publishing needs",
-)
-def workflow_route(ref: str, request: Request, uow: Uow, _: Viewer) -> dict[str, Any]:
-    context = get_context(request)
-    incident = get_incident(uow, ref)
-    found = postmortem_gate(
-        uow, incident.id, settings_options(context.settings.lint_config), context.policy
-    )
-    return _gate_out(incident.slug, found)
-
-
-@router.post(
-    "/incidents/{ref}/postmortem/status",
-    summary="Move the postmortem: draft, in-review, published (refused: 409 with every reason)",
-)
-def status_route(ref: str, body: StatusIn, request: Request, who: Editor) -> dict[str, Any]:
-    context = get_context(request)
-    uow = context.uow()
-    try:
-        moved = set_state(
-            uow,
-            ref,
-            body.state,
-            actor=who.name,
-            options=settings_options(context.settings.lint_config),
-            policy=context.policy,
-            reason=body.reason,
-        )
-    except WorkflowRefused as refused:
-        raise Problem(
-            409,
-            refused.summary,
-            fix=refused.fix or "see the reasons",
-            code="transition-refused",
-            extra={"reasons": list(refused.reasons)},
-        ) from None
-    context.jobs.poke("outbox.send")
-    return {
-        "state": moved.after.slug,
-        "status": moved.after.value,
-        "from": moved.before.value,
-        "version": moved.postmortem.version,
-        "warnings": list(moved.warnings),
-    }
-
-
-@router.post(
-    "/incidents/{ref}/postmortem/approvals",
-    summary="Approve the postmortem in review, as a listed reviewer who is not its author",
-)
-def approve_route(ref: str, body: ApprovalIn, request: Request, who: Editor) -> dict[str, Any]:
-    context = get_context(request)
-    try:
-        approved = approve(context.uow(), ref, reviewer=body.as_ or who.name, actor=who.name)
-    except WorkflowRefused as refused:
-        raise Problem(
-            409,
-            refused.summary,
-            fix=refused.fix or "see the reasons",
-            code="approval-refused",
-            extra={"reasons": list(refused.reasons)},
-        ) from None
-    return {
-        "version": approved.version,
-        "approvals": [{"by": a.by, "version": a.version} for a in approved.approvals],
-    }
-
-
-@router.get(
-    "/incidents/{ref}/postmortem/agenda",
-    summary="The review meeting's agenda: Markdown, printable HTML or an iCalendar invite",
-    responses={200: {"content": {"text/calendar": {}, "text/html": {}, MARKDOWN: {}}}},
-)
-def agenda_route(
-    ref: str,
-    request: Request,
-    uow: Uow,
-    _: Viewer,
-    format: Annotated[str, Query(pattern="^(md|html|ics)$")] = "md",
-    start: Annotated[str | None, Query(max_length=64)] = None,
-    duration: Annotated[int, Query(ge=10, le=480)] = MEETING_MINUTES,
-) -> Response:
-    context = get_context(request)
-    built = incident_agenda(
-        uow,
-        ref,
-        settings_options(context.settings.lint_config),
-        start=parse_start(start, utc_now()),
-        minutes=duration,
-    )
-    if format == "ics":
-        return Response(to_ics(built), media_type="text/calendar; charset=utf-8")
-    if format == "html":
-        return Response(to_html(built), media_type="text/html; charset=utf-8")
-    return Response(to_markdown(built), media_type=MARKDOWN + "; charset=utf-8")
-
-
-@router.post(
-    "/incidents/{ref}/postmortem/meeting-notes",
-    response_model=PostmortemOut,
-    summary="Save the review meeting's notes (per agenda block) as a new revision (If-Match)",
-)
-def notes_route(
-    ref: str,
-    body: NotesIn,
-    request: Request,
-    response: Response,
-    who: Editor,
-    if_match: Annotated[str | None, Header()] = None,
-) -> Any:
-    uow = get_uow(request)
-    incident = get_incident(uow, ref)
-    saved = save_meeting_notes(
-        uow, incident.id, body.notes, author=who.name, expected_version=_expected_version(if_match)
-    )
-    return _respond(request, response, incident.slug, saved, None)
-
-
-@router.get("/deliveries", summary="The outgoing deliveries' log (Slack, webhooks), newest first")
-def deliveries_route(
-    request: Request, _: Admin, incident: Annotated[str | None, Query(max_length=200)] = None
-) -> list[dict[str, Any]]:
-    uow = get_uow(request)
-    incident_id = get_incident(uow, incident).id if incident else None
-    with uow:
-        found = uow.outgoing.recent(incident_id=incident_id)
-    return [
-        {
-            "key": d.key,
-            "event": d.event,
-            "target": d.target,
-            "state": d.state,
-            "attempts": d.attempts,
-            "last_error": d.last_error,
-            "updated_at": d.updated_at.isoformat() if d.updated_at else None,
-        }
-        for d in found
-        if d.target != LIFECYCLE
-    ]

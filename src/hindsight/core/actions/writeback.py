@@ -8,7 +8,7 @@ whole document would reformat text nobody asked to change.
 from __future__ import annotations
 
 from hindsight.core.document import parse
-from hindsight.core.document.readers import ActionItem, read_action_items
+from hindsight.core.document.action_items import ActionItem, read_action_items
 from hindsight.core.errors import InputError
 
 

@@ -12,7 +12,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from hindsight.core.document.readers import read_action_items, read_root_cause
+from hindsight.core.document.action_items import read_action_items
+from hindsight.core.document.readers import read_root_cause
 from hindsight.core.document.template import ACTION_TYPES
 from hindsight.core.importing.dates import find_date
 from hindsight.core.importing.importer import ImportResult

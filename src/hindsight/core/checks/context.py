@@ -11,6 +11,7 @@ from hindsight.core.checks import chrono
 from hindsight.core.checks.options import LintOptions
 from hindsight.core.checks.people import header_people
 from hindsight.core.checks.vocab import Vocabulary, vocabulary
+from hindsight.core.document.action_items import ActionItem, column_roles, read_action_items
 from hindsight.core.document.model import (
     Block,
     BulletList,
@@ -22,14 +23,11 @@ from hindsight.core.document.model import (
     Table,
 )
 from hindsight.core.document.readers import (
-    ActionItem,
     ImpactField,
     RootCause,
     Timeline,
     TimelineEntry,
     WhyStep,
-    column_roles,
-    read_action_items,
     read_five_whys,
     read_impact,
     read_root_cause,

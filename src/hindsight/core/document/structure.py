@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from hindsight.core.document.action_items import column_roles, placeholder_text
 from hindsight.core.document.model import Document, HeaderField, Table
 from hindsight.core.document.parse import parse
-from hindsight.core.document.readers import column_roles, placeholder_text
 from hindsight.core.document.render import render_field, render_table
 from hindsight.core.document.template import SectionKind
 

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from hindsight.core.document.action_items import column_roles
 from hindsight.core.document.model import BulletList, Document, Paragraph, Table
-from hindsight.core.document.readers import column_roles
 from hindsight.core.document.template import SectionKind, normalise_label
 from hindsight.core.importing.dates import find_date
 from hindsight.core.importing.timestamps import Row, read_stamp

@@ -12,8 +12,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 
 from hindsight.core.checks.fixes.edits import Edit
+from hindsight.core.document.action_items import column_roles
 from hindsight.core.document.model import Document, Table
-from hindsight.core.document.readers import column_roles
 from hindsight.core.document.render import render_table
 from hindsight.core.document.template import ACTION_COLUMNS, ACTION_TYPES, SectionKind
 

@@ -12,7 +12,7 @@ from hindsight.core.checks.registry import register
 from hindsight.core.checks.rule import Finding, Option, Rule, RuleOptions, at
 from hindsight.core.checks.rules._common import first_term, template_cells
 from hindsight.core.checks.text import words
-from hindsight.core.document.readers import ActionItem
+from hindsight.core.document.action_items import ActionItem
 from hindsight.core.document.template import contains_placeholder
 
 _NOT_VERBS = frozenset(
