@@ -94,6 +94,7 @@ def new_incident_in(
     now: dt.datetime,
     reason: str = "incident.create",
     day: dt.date | None = None,
+    opened: dt.datetime | None = None,
 ) -> Incident:
     """Create an incident inside an already open unit of work (ingest uses this too)."""
     title = " ".join(title.split())
@@ -106,6 +107,7 @@ def new_incident_in(
             severity=check_severity(severity),
             services=tuple(dict.fromkeys(s for s in services if s)),
             customer_visible=customer_visible,
+            opened_at=opened,
         ),
         now,
     )

@@ -355,6 +355,7 @@ def _new_incident(
         now=now,
         reason="incident.open",
         day=alarm.at.date(),
+        opened=found.earliest,
     )
 
 

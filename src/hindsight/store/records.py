@@ -94,6 +94,7 @@ class NewIncident:
     status: str = "open"
     services: tuple[str, ...] = ()
     customer_visible: bool = False
+    opened_at: dt.datetime | None = None  # its first evidence, when evidence opens it
 
     def __post_init__(self) -> None:
         if not self.title.strip():

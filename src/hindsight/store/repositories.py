@@ -98,7 +98,10 @@ class IncidentRepository:
         row = mapping.new_incident_row(incident) | {
             "created_at": now,
             "updated_at": now,
-            "opened_at": now,  # until its first evidence says otherwise
+            # Evidence that opens an incident dates it at once: the server refreshes milestones
+            # after the commit, and a channel named for the day (the Slack convention) may
+            # arrive before that. Made by hand: now, until its first evidence says otherwise.
+            "opened_at": incident.opened_at or now,
         }
         new_id = self.connection.execute(
             insert(incidents).returning(incidents.c.id), row

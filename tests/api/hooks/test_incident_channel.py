@@ -80,3 +80,30 @@ def test_channel_messages_join_their_incident_and_others_are_acknowledged(
         again = _slack(client, _message("C0WARROOM2", "1773500000.000300", "status page up"))
         assert again.json()["status"] == "duplicate"
         assert sum("status page up" in e["text"] for e in _events(client, headers, slug)) == 1
+
+
+def test_the_channel_created_right_after_the_page_binds_by_the_evidence_day(
+    backend: str, tmp_path: Path
+) -> None:
+    """Slack announces the channel seconds after the page, before the server's milestone
+    refresh: the new incident is already dated by its evidence (2026-03-14), not by the
+    wall clock, so `inc-2026-03-14-checkout` finds it and the channel's messages join."""
+    with (
+        migrated_engine(backend, tmp_path) as engine,
+        serve(engine, clock=lambda: NOW, **SECRETS) as client,
+    ):
+        alert = EVIDENCE["alertmanager/01-firing.json"]
+        opened = client.post(
+            "/hooks/alertmanager", content=alert, headers=Signer("alertmanager").headers(alert)
+        )
+        slug = opened.json()["incident"]
+        with UnitOfWork(engine) as uow:
+            stored = uow.incidents.by_slug(slug)
+        assert stored is not None and stored.opened_at.date().isoformat() == "2026-03-14"
+        created = {
+            "type": "channel_created",
+            "channel": {"id": "C07INC0314", "name": "inc-2026-03-14-checkout", "created": 1},
+        }
+        assert _slack(client, created).status_code == 200
+        said = _slack(client, _message("C07INC0314", "1773499960.000200", "rolling back #482"))
+        assert said.json()["incident"] == slug, said.text
