@@ -22,7 +22,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hindsight.core.changes import Change, change_event, change_from_event
-from hindsight.core.events import Event, EventKind
+from hindsight.core.events import Event
+from hindsight.core.figures import CHANGE_KINDS
 from hindsight.core.incident import ACTIVE_STATUSES
 from hindsight.services.catalog import resolve_names
 from hindsight.services.timelines import refresh_milestones
@@ -31,7 +32,6 @@ from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork, utc_now
 
 DEFAULT_LOOKBACK = dt.timedelta(hours=24)
-CHANGE_EVENT_KINDS = frozenset({EventKind.CHANGE, EventKind.DEPLOY})
 
 
 @dataclass(frozen=True)
@@ -159,7 +159,7 @@ def _join(
 def is_change_only(events: Sequence[Event]) -> bool:
     """A payload that is nothing but changes (a deployment, a push): it goes to the change log
     when no incident is named."""
-    return bool(events) and all(e.kind in CHANGE_EVENT_KINDS for e in events)
+    return bool(events) and all(e.kind in CHANGE_KINDS for e in events)
 
 
 def changes_from_payload(events: Sequence[Event], payload: bytes) -> list[Change]:

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from hindsight.core.events import Event
-from hindsight.core.figures import DETECTION_KINDS
+from hindsight.core.figures import DETECTION_KINDS, MITIGATION_KIND
 from hindsight.sources import Source, get_source
 from hindsight.store.records import Incident
 from hindsight.store.unit_of_work import UnitOfWork
@@ -50,6 +50,11 @@ class Detection:
     alarm: Event | None  # the first alert or page: what opens a new incident
     services: tuple[str, ...]  # the services the alerts and pages name, first seen first
     earliest: dt.datetime | None  # the earliest event of any kind
+    # Without an alert or page: the services its mitigations name (a rollback deployment),
+    # which place it on the open incident of those services but never open one or widen it.
+    # An acknowledgement or a note belongs to its alert or page, found by key; a change goes
+    # to the change log, which joins it itself.
+    mitigates: tuple[str, ...] = ()
 
 
 def detection(found: Sequence[Event]) -> Detection:
@@ -57,7 +62,9 @@ def detection(found: Sequence[Event]) -> Detection:
     first = min(alarms, key=lambda e: e.order, default=None)
     services = tuple(dict.fromkeys(s for e in alarms for s in e.services))
     earliest = min((e.at for e in found), default=None)
-    return Detection(len(found), first, services, earliest)
+    mitigations = [] if alarms else [e for e in found if e.kind is MITIGATION_KIND]
+    mitigates = tuple(dict.fromkeys(s for e in mitigations for s in e.services))
+    return Detection(len(found), first, services, earliest, mitigates)
 
 
 def correlate(
@@ -68,7 +75,7 @@ def correlate(
         keyed = uow.incidents.get(by_key)
         if keyed is not None and not _over(keyed, found, window):
             return keyed
-    services = set(found.services)
+    services = set(found.services or found.mitigates)
     if not services or found.earliest is None:
         return None
     earliest = found.earliest

@@ -50,3 +50,33 @@ def test_the_deploy_sent_first_becomes_the_cause_of_the_incident_the_alert_opens
         changes = client.get("/api/v1/changes", headers=headers).json()
         joined = [c for c in changes["items"] if slug in c.get("incidents", [])]
         assert joined, changes
+
+
+def test_the_rollback_sent_while_the_incident_is_open_is_its_mitigation(
+    backend: str, tmp_path: Path
+) -> None:
+    """A rollback deployment raises no alarm and is no change to blame: it joins the open
+    incident of the service it names as that incident's mitigation (it used to be a 422),
+    and another tool's response naming no open incident's service is still refused."""
+    mitigated = dt.datetime(2026, 3, 14, 15, 11, 4, tzinfo=dt.UTC)
+    with migrated_engine(backend, tmp_path) as engine, serve(engine, **SECRETS) as client:
+        alert = EVIDENCE["alertmanager/01-firing.json"]
+        slug = client.post(
+            "/hooks/alertmanager", content=alert, headers=Signer("alertmanager").headers(alert)
+        ).json()["incident"]
+        rollback = EVIDENCE["github/06-deployment-rollback.json"]
+        placed = client.post(
+            "/hooks/github", content=rollback, headers=Signer("github").headers(rollback)
+        )
+        assert placed.status_code == 200, placed.text
+        assert placed.json()["incident"] == slug
+        headers = token(engine, "viewer")
+        timeline = client.get(f"/api/v1/incidents/{slug}/timeline", headers=headers).json()
+        assert dt.datetime.fromisoformat(timeline["milestones"]["mitigated"]["at"]) == mitigated
+        assert client.get("/api/v1/changes", headers=headers).json()["total"] == 0
+        assert len(client.get("/api/v1/incidents", headers=headers).json()["items"]) == 1
+        elsewhere = rollback.replace(b"checkout-api", b"search-api").replace(b"910003", b"910099")
+        refused = client.post(
+            "/hooks/github", content=elsewhere, headers=Signer("github").headers(elsewhere)
+        )
+        assert refused.status_code == 422, refused.text  # no incident of search-api is open
